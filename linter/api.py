@@ -1,0 +1,179 @@
+"""The Python API the CLI uses: build a `Linter` once, lint texts, files or emails."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import scoring
+from .email import Email
+from .engine import Analysis, Engine, Finding
+from .readers import InputError, read_bytes, read_path
+from .rulepack import SEVERITY_RANK, Rule, load_rules, select_rules
+
+
+@dataclass
+class Options:
+    """What to lint with; the CLI fills it from the config file and the command line."""
+
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    fail_on: str = "warning"  # error | warning | suggestion | never
+    max_score: int | None = None
+    use_model: bool = True
+    rule_folders: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    report_unused_suppressions: bool = False
+    explain: bool = False
+
+
+@dataclass
+class FileResult:
+    path: str
+    row: int | None = None
+    score: int | None = None
+    categories: dict[str, int] = field(default_factory=dict)
+    model: dict[str, float] | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+    contributions: list[dict[str, Any]] = field(default_factory=list)
+    failed: bool = False
+    email: Email | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def display_path(self) -> str:
+        return f"{self.path}:{self.row}" if self.row is not None else self.path
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path}
+        if self.row is not None:
+            out["row"] = self.row
+        out.update(
+            {
+                "score": self.score,
+                "categories": self.categories,
+                "model": self.model,
+                "findings": [f.to_dict() for f in self.findings],
+                "contributions": self.contributions,
+                "error": self.error,
+            }
+        )
+        return out
+
+
+class Linter:
+    """Rules compiled and the model loaded once; lint as many emails as you like."""
+
+    def __init__(self, options: Options | None = None, rules: list[Rule] | None = None):
+        self.options = options or Options()
+        all_rules = rules if rules is not None else load_rules(self.options.rule_folders)
+        self.all_rules = all_rules
+        o = self.options
+        self.rules = select_rules(all_rules, o.select, o.ignore, o.extend_select)
+        self.engine = Engine(self.rules)
+        self.model = _load_model() if o.use_model else None
+
+    # -- entry points --------------------------------------------------------------
+    def lint_text(self, text: str, path: str = "<stdin>", ext: str | None = None) -> list[FileResult]:
+        try:
+            emails = read_bytes(path, text.encode("utf-8"), ext=ext if ext is not None else os.path.splitext(path)[1])
+        except InputError as exc:
+            return [FileResult(path=path, error=str(exc), failed=True)]
+        return self.lint_emails(emails)
+
+    def lint_file(self, path: str) -> list[FileResult]:
+        try:
+            emails = read_path(path)
+        except InputError as exc:
+            return [FileResult(path=path, error=str(exc), failed=True)]
+        return self.lint_emails(emails)
+
+    def lint_emails(self, emails: list[Email]) -> list[FileResult]:
+        return [self.result(a) for a in self.engine.analyze_many(emails)]
+
+    # -- one email -----------------------------------------------------------------
+    def result(self, analysis: Analysis) -> FileResult:
+        email = analysis.email
+        findings = analysis.findings
+        res = FileResult(path=email.path, row=email.row, email=email)
+        if self.model is not None:
+            prediction = self.model.predict(analysis)
+            res.model = prediction.probabilities
+            res.score = round(100 * prediction.probabilities["stop"])
+            res.categories = {fam: round(100 * prediction.probabilities[fam]) for fam in scoring.SCORED_FAMILIES}
+            res.contributions = prediction.contributions
+            if prediction.finding is not None:
+                findings = sorted(findings + [prediction.finding], key=lambda f: f.sort_key)
+        else:
+            res.score, res.categories = scoring.rules_score(findings)
+        findings = self._filter(email, findings)
+        res.findings = findings
+        res.failed = self.fails(res)
+        return res
+
+    def _filter(self, email: Email, findings: list[Finding]) -> list[Finding]:
+        ignores = [codes for pattern, codes in self.options.per_file_ignores.items() if _glob_match(email.path, pattern)]
+        if ignores:
+            from .rulepack import matches_selector
+
+            flat = [c for codes in ignores for c in codes]
+            findings = [
+                f for f in findings if not any(matches_selector(self.engine.by_code.get(f.code) or _Pseudo(f), c) for c in flat)
+            ]
+        try:
+            from .suppress import apply_suppressions
+        except ModuleNotFoundError:
+            return findings
+        return apply_suppressions(email, findings, self.options.report_unused_suppressions)
+
+    def fails(self, res: FileResult) -> bool:
+        if res.error is not None:
+            return True
+        threshold = self.options.fail_on
+        if threshold != "never":
+            bar = SEVERITY_RANK[threshold]
+            if any(SEVERITY_RANK[f.severity] >= bar for f in res.findings):
+                return True
+        return self.options.max_score is not None and res.score is not None and res.score > self.options.max_score
+
+
+@dataclass
+class _Pseudo:
+    """Lets per-file ignores match findings whose rule is not a pack rule (the model's)."""
+
+    finding: Finding
+
+    @property
+    def code(self) -> str:
+        return self.finding.code
+
+    @property
+    def family(self) -> str:
+        return self.finding.category
+
+
+def _glob_match(path: str, pattern: str) -> bool:
+    norm = path.replace(os.sep, "/")
+    if norm.startswith("./"):
+        norm = norm[2:]
+    return fnmatch.fnmatch(norm, pattern) or fnmatch.fnmatch(os.path.basename(norm), pattern)
+
+
+def _load_model():
+    try:
+        from .model import load_default_model
+    except ModuleNotFoundError:
+        return None
+    return load_default_model()
+
+
+def lint_text(text: str, path: str = "<stdin>", options: Options | None = None) -> list[FileResult]:
+    return Linter(options).lint_text(text, path)
+
+
+def lint_file(path: str, options: Options | None = None) -> list[FileResult]:
+    return Linter(options).lint_file(path)

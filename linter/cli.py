@@ -1,0 +1,248 @@
+"""The ``stoplint`` command line (click).  All logic a library user needs lives in
+``linter.api``; this module parses options, walks paths and sets the exit status."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache"}
+
+
+def _csv(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _versions() -> str:
+    from .versions import version_line
+
+    return version_line()
+
+
+class _Group(click.Group):
+    def main(self, *args, **kwargs):  # one-line errors, never a traceback, exit 2
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(EXIT_ERROR)
+        except click.exceptions.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(EXIT_ERROR)
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(EXIT_ERROR)
+        except Exception as exc:  # a bug of ours: one line, exit 2, traceback only on request
+            if os.environ.get("STOPLINT_DEBUG"):
+                raise
+            click.echo(f"stoplint: internal error: {type(exc).__name__}: {exc} (set STOPLINT_DEBUG=1 for details)", err=True)
+            sys.exit(EXIT_ERROR)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", message="%(version)s", callback=None)
+def main() -> None:
+    """Lint outreach emails for the STOP signals that make buyers quit reading."""
+
+
+# click's version_option prints only the package version; show rules and model too.
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_versions())
+        ctx.exit(0)
+
+
+main.params = [p for p in main.params if p.name != "version"]
+main.params.append(
+    click.Option(["--version"], is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+                 help="Show the versions of stoplint, its rule packs and its model.")
+)
+
+
+def collect_paths(paths: tuple[str, ...], exclude: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Expand folders into files of known extensions; (files, [(path, error)])."""
+    from .api import _glob_match
+    from .readers import known_extensions
+
+    exts = known_extensions()
+    files: list[str] = []
+    errors: list[tuple[str, str]] = []
+    for raw in paths:
+        if raw != "-" and any(_glob_match(raw, pat) for pat in exclude):
+            continue
+        if raw == "-" or os.path.isfile(raw):
+            files.append(raw)
+        elif os.path.isdir(raw):
+            found = []
+            for root, dirs, names in os.walk(raw):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                for name in sorted(names):
+                    full = os.path.join(root, name)
+                    if os.path.splitext(name)[1].lower() in exts and not any(_glob_match(full, p) for p in exclude):
+                        found.append(full)
+            if found:
+                files.extend(found)
+            else:
+                errors.append((raw, f"no email files found (looked for {', '.join(sorted(exts))})"))
+        elif os.path.exists(raw):
+            errors.append((raw, "not a regular file"))
+        else:
+            errors.append((raw, "no such file or directory"))
+    return files, errors
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", default="text", show_default=True, help="text, json, sarif, github, junit or html.")
+@click.option("--select", help="Rule codes, prefixes or families to check instead of the defaults (comma separated).")
+@click.option("--ignore", help="Rule codes, prefixes or families to skip.")
+@click.option("--extend-select", help="Rule codes, prefixes or families to add to the selection.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "suggestion", "never"]), help="Lowest severity that fails the run [default: warning].")
+@click.option("--max-score", type=click.IntRange(0, 100), help="Also fail when a file's STOP score is above N.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (else found upward from here).")
+@click.option("--no-model", is_flag=True, help="Rules only: no classifier.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), help="Lint files in N worker processes.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on a pass.")
+@click.option("--explain", is_flag=True, help="Show what moved each file's score.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule code.")
+@click.option("--report-unused-suppressions", is_flag=True, help="Report suppression comments that suppress nothing.")
+@click.option("--stdin-filename", help="Name (and so the format) of text read from standard input.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to a file.")
+def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_path, no_model, jobs, quiet,
+          explain, statistics, report_unused_suppressions, stdin_filename, output) -> None:
+    """Lint emails, templates and folders of them (`-` or piped input reads standard input)."""
+    from .api import FileResult, Options
+    from .config import ConfigError, load_config, resolve_folder
+    from .report import FORMATTERS, Report
+    from .rulepack import RuleError, valid_selector
+
+    if fmt not in FORMATTERS:
+        raise click.BadParameter(f"{fmt!r} is not one of {', '.join(sorted(FORMATTERS))}", param_hint="--format")
+    for name, value in (("--select", select), ("--ignore", ignore), ("--extend-select", extend_select)):
+        bad = [v for v in _csv(value) or [] if not valid_selector(v)]
+        if bad:
+            raise click.BadParameter(f"{bad[0]!r} is not a rule code, prefix or family", param_hint=name)
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    cv = config.values
+    options = Options(
+        select=_csv(select) if select is not None else cv.get("select"),
+        ignore=_csv(ignore) if ignore is not None else list(cv.get("ignore", [])),
+        extend_select=(_csv(extend_select) or []) + list(cv.get("extend-select", [])),
+        fail_on=fail_on or cv.get("fail-on", "warning"),
+        max_score=max_score if max_score is not None else cv.get("max-score"),
+        use_model=not no_model,
+        rule_folders=[resolve_folder(config, f) for f in cv.get("rules", [])],
+        per_file_ignores=dict(cv.get("per-file-ignores", {})),
+        exclude=list(cv.get("exclude", [])),
+        report_unused_suppressions=report_unused_suppressions,
+        explain=explain,
+    )
+    if not paths:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise click.UsageError("no input: give files or folders to check, or pipe an email to standard input")
+        paths = ("-",)
+    files, errors = collect_paths(paths, options.exclude)
+    try:
+        from .run import run_files
+
+        results = run_files(files, options, jobs, stdin_filename)
+    except RuleError as exc:
+        raise click.ClickException(str(exc)) from None
+    results.extend(FileResult(path=p, error=e, failed=True) for p, e in errors)
+    from .rulepack import load_rules
+
+    report = Report(
+        results=results,
+        rules={r.code: r for r in load_rules(options.rule_folders)} if fmt in ("sarif", "html") or statistics else {},
+        color=output is None and _use_color(),
+        quiet=quiet,
+        explain=explain,
+        statistics=statistics,
+        version=__version__,
+    )
+    text = FORMATTERS[fmt](report)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    elif text:
+        click.echo(text, nl=False)
+    if any(r.error is not None for r in results):
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FAIL if any(r.failed for r in results) else EXIT_OK)
+
+
+def _use_color() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file naming extra rule packs.")
+def rules_cmd(fmt: str, config_path: str | None) -> None:
+    """List every rule: code, category, severity, one-line summary."""
+    import json
+
+    from .config import ConfigError, load_config, resolve_folder
+    from .rulepack import RuleError, load_rules
+
+    try:
+        config = load_config(config_path)
+        rules = load_rules([resolve_folder(config, f) for f in config.values.get("rules", [])])
+    except (ConfigError, RuleError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        data = [
+            {"code": r.code, "name": r.name, "category": r.family, "severity": r.severity, "summary": r.message,
+             "scope": r.scope, "default": r.default}
+            for r in rules
+        ]
+        click.echo(json.dumps(data, indent=2))
+        return
+    for r in rules:
+        off = "" if r.default else "  (off by default)"
+        click.echo(f"{r.code}  {r.family:<15} {r.severity:<10} {r.message}{off}")
+    click.echo(f"{len(rules)} rules")
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Show a rule's rationale, what to write instead, and its examples."""
+    from .rulepack import load_rules
+
+    rules = {r.code: r for r in load_rules()}
+    rule = rules.get(code.upper())
+    if rule is None:
+        raise click.ClickException(f"{code}: no such rule (see `stoplint rules`)")
+    click.echo(f"{rule.code} ({rule.name}) — {rule.message}")
+    click.echo(f"family: {rule.family}; severity: {rule.severity}; applies to: {rule.scope}")
+    click.echo("")
+    click.echo(f"Why it costs the reply: {rule.why}")
+    click.echo("")
+    click.echo(f"Instead: {rule.instead}")
+    for key, title in (("flag", "Flagged"), ("pass", "Not flagged")):
+        examples = rule.examples.get(key, [])
+        if examples:
+            click.echo("")
+            click.echo(f"{title}:")
+            for ex in examples:
+                lines = ex.strip().splitlines()
+                click.echo(f"  - {lines[0]}")
+                for line in lines[1:]:
+                    click.echo(f"    {line}")

@@ -1,0 +1,159 @@
+"""Configuration: ``--config FILE``, else the first of ``[tool.stoplint]`` in
+pyproject.toml, ``[stoplint]`` in setup.cfg, or ``.stoplint.toml`` found searching
+upward from the working directory.  Unknown keys and bad values are errors that
+name the file and the key."""
+
+from __future__ import annotations
+
+import configparser
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .rulepack import SEVERITIES, valid_selector
+
+FAIL_ON = SEVERITIES + ("never",)
+LIST_KEYS = ("select", "ignore", "extend-select", "rules", "exclude")
+KEYS = LIST_KEYS + ("fail-on", "max-score", "per-file-ignores")
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message names the file and the key."""
+
+
+@dataclass
+class Config:
+    path: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base(self) -> Path:
+        return Path(self.path).resolve().parent if self.path else Path.cwd()
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _pyproject_has_section(pyproject):
+            return pyproject
+        setup_cfg = folder / "setup.cfg"
+        if setup_cfg.is_file() and _setup_cfg_has_section(setup_cfg):
+            return setup_cfg
+        dot = folder / ".stoplint.toml"
+        if dot.is_file():
+            return dot
+    return None
+
+
+def _pyproject_has_section(path: Path) -> bool:
+    try:
+        return "stoplint" in _read_toml(path).get("tool", {})
+    except ConfigError:
+        return True  # report the broken file rather than skip it
+
+
+def _setup_cfg_has_section(path: Path) -> bool:
+    parser = configparser.ConfigParser()
+    try:
+        parser.read(path, encoding="utf-8")
+    except configparser.Error:
+        return False
+    return parser.has_section("stoplint")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def load_config(explicit: str | None = None) -> Config:
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"{explicit}: config file not found")
+    else:
+        found = find_config()
+        if found is None:
+            return Config()
+        path = found
+    return Config(str(path), validate(_raw_section(path), str(path)))
+
+
+def _raw_section(path: Path) -> dict[str, Any]:
+    if path.name == "setup.cfg" or path.suffix == ".cfg":
+        parser = configparser.ConfigParser()
+        try:
+            parser.read(path, encoding="utf-8")
+        except configparser.Error as exc:
+            raise ConfigError(f"{path}: not a valid INI file ({exc.message.splitlines()[0]})") from None
+        if not parser.has_section("stoplint"):
+            raise ConfigError(f"{path}: no [stoplint] section")
+        return {key: _ini_value(key, value) for key, value in parser.items("stoplint")}
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        section = data.get("tool", {}).get("stoplint")
+        if section is None:
+            raise ConfigError(f"{path}: no [tool.stoplint] table")
+        return section
+    return data.get("tool", {}).get("stoplint", data) if "tool" in data else data
+
+
+def _ini_value(key: str, value: str) -> Any:
+    if key in LIST_KEYS:
+        return [v.strip() for v in value.replace("\n", ",").split(",") if v.strip()]
+    if key == "per-file-ignores":
+        out = {}
+        for line in value.splitlines():
+            if ":" in line:
+                pattern, codes = line.split(":", 1)
+                out[pattern.strip()] = [c.strip() for c in codes.split(",") if c.strip()]
+        return out
+    if key == "max-score":
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    return value.strip()
+
+
+def validate(section: dict[str, Any], where: str) -> dict[str, Any]:
+    if not isinstance(section, dict):
+        raise ConfigError(f"{where}: the stoplint section must be a table")
+    out: dict[str, Any] = {}
+    for key, value in section.items():
+        norm = key.replace("_", "-")
+        if norm not in KEYS:
+            raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(KEYS)})")
+        if norm in LIST_KEYS:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}: key {key!r} must be a list of strings")
+            if norm in ("select", "ignore", "extend-select"):
+                bad = [v for v in value if not valid_selector(v)]
+                if bad:
+                    raise ConfigError(f"{where}: key {key!r}: {bad[0]!r} is not a rule code, prefix or family")
+        elif norm == "fail-on":
+            if value not in FAIL_ON:
+                raise ConfigError(f"{where}: key {key!r} must be one of {', '.join(FAIL_ON)}")
+        elif norm == "max-score":
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+                raise ConfigError(f"{where}: key {key!r} must be a whole number from 0 to 100")
+        elif norm == "per-file-ignores":
+            if not isinstance(value, dict) or not all(
+                isinstance(v, list) and all(isinstance(c, str) and valid_selector(c) for c in v) for v in value.values()
+            ):
+                raise ConfigError(f"{where}: key {key!r} must map globs to lists of rule codes, prefixes or families")
+        out[norm] = value
+    return out
+
+
+def resolve_folder(config: Config, folder: str) -> str:
+    """Rule folders in a config file are relative to that file."""
+    return folder if os.path.isabs(folder) else str(config.base / folder)

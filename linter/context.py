@@ -1,0 +1,134 @@
+"""What a rule or check sees of one email: the text, its spaCy Doc, parts and metrics."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from .email import Email
+from .parts import Parts
+
+SELF_WORDS = frozenset("i me my mine myself we us our ours ourselves".split())
+YOU_WORDS = frozenset("you your yours yourself yourselves".split())
+MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+# Capitalised words that are not names of anything specific.
+_NOT_NAMES = frozenset(
+    "i i'm i've i'd i'll hi hello hey dear thanks thank best regards cheers p.s. ps ok okay "
+    "ceo cto cfo coo cmo vp svp evp sdr bdr ae am csm hr it b2b b2c saas ai ml roi kpi crm erp seo "
+    "faq tl;dr fyi asap re fwd fw".split()
+)
+_NUMBER_RE = re.compile(r"\d")
+
+
+@dataclass
+class Context:
+    email: Email
+    doc: Doc
+    parts: Parts
+
+    @property
+    def text(self) -> str:
+        return self.email.text
+
+    def in_scope(self, scope: str, offset: int) -> bool:
+        return self.parts.contains(scope, offset)
+
+    def ranges(self, scope: str) -> list[tuple[int, int]]:
+        return self.parts.get(scope)
+
+    def tokens_in(self, scope: str) -> list[Token]:
+        ranges = self.parts.get(scope)
+        return [t for t in self.doc if not t.is_space and any(s <= t.idx < e for s, e in ranges)]
+
+    def sentence_of(self, offset: int) -> tuple[int, int]:
+        for s, e in self.parts.sentences:
+            if s <= offset < e:
+                return s, e
+        return offset, offset
+
+    @functools.cached_property
+    def field_ranges(self) -> list[tuple[int, int]]:
+        """Text ranges that are merge-field stand-ins, not the writer's words."""
+        return [(f.text_start, f.text_end) for f in self.email.fields]
+
+    def is_field(self, token: Token) -> bool:
+        return any(s <= token.idx < e for s, e in self.field_ranges)
+
+    @functools.cached_property
+    def message_tokens(self) -> list[Token]:
+        """Tokens of the message the buyer reads: greeting, body and P.S. (not the sign-off)."""
+        ranges = self.parts.get("greeting") + self.parts.get("body") + self.parts.get("ps")
+        return [t for t in self.doc if not t.is_space and any(s <= t.idx < e for s, e in ranges)]
+
+    @functools.cached_property
+    def words(self) -> list[Token]:
+        return [t for t in self.message_tokens if t.is_alpha or t.like_num]
+
+    @functools.cached_property
+    def specifics(self) -> list[Token]:
+        """Tokens that carry a checkable specific: a number, a date, or a name.
+
+        Merge-field stand-ins do not count: a swapped-in company name is not research.
+        """
+        out = []
+        sentence_starts = {s for s, _ in self.parts.sentences}
+        for t in self.message_tokens:
+            if self.is_field(t):
+                continue
+            low = t.lower_
+            if _NUMBER_RE.search(t.text) or low in MONTHS or low in WEEKDAYS:
+                out.append(t)
+            elif (
+                t.is_alpha
+                and t.text[0].isupper()
+                and t.idx not in sentence_starts
+                and low not in _NOT_NAMES
+                and not t.is_upper  # ALL CAPS is shouting, not a name
+                and not (t.i > 0 and t.nbor(-1).text in {".", "!", "?", ":", "\n", "—", "-"})
+            ):
+                out.append(t)
+        return out
+
+    @functools.cached_property
+    def metrics(self) -> dict[str, float]:
+        return compute_metrics(self)
+
+
+def compute_metrics(ctx: Context) -> dict[str, float]:
+    """Figures about the email used by the computed checks and as model features."""
+    words = ctx.words
+    n_words = len(words)
+    lowers = [t.lower_ for t in ctx.message_tokens]
+    self_count = sum(1 for w in lowers if w in SELF_WORDS)
+    you_count = sum(1 for w in lowers if w in YOU_WORDS)
+    sentences = [s for s in ctx.parts.sentences if ctx.parts.contains("body", s[0]) or ctx.parts.contains("ps", s[0])]
+    questions = sum(1 for s, e in sentences if ctx.text[e - 1] == "?")
+    exclamations = ctx.text.count("!")
+    caps = sum(1 for t in words if t.is_upper and len(t) >= 4 and t.is_alpha)
+    paras = ctx.parts.paragraphs
+    para_words = [len(ctx.text[s:e].split()) for s, e in paras] or [0]
+    return {
+        "words": n_words,
+        "sentences": len(sentences),
+        "paragraphs": len(paras),
+        "self_words": self_count,
+        "you_words": you_count,
+        "self_share": self_count / (self_count + you_count) if self_count + you_count else 0.5,
+        "questions": questions,
+        "exclamations": exclamations,
+        "caps_words": caps,
+        "links": ctx.email.link_count,
+        "specifics": len(ctx.specifics),
+        "specifics_per_100": 100 * len(ctx.specifics) / n_words if n_words else 0.0,
+        "longest_paragraph": max(para_words),
+        "words_per_sentence": n_words / len(sentences) if sentences else float(n_words),
+        "merge_fields": len(ctx.email.fields),
+        "subject_words": len(ctx.email.subject.split()),
+    }

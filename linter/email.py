@@ -1,0 +1,160 @@
+"""The `Email`: the prose a reader extracted from a file, and the way back to the file.
+
+Readers never lint the file as written: they build the text a buyer would read
+(subject and body, merge fields replaced by neutral stand-ins, markup, quotes and
+signatures left out) with a :class:`TextBuilder`, which records for every stretch of
+that text where it came from.  Findings are made on the text and reported at the
+file's own line and column through :meth:`Email.position`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+#: The parts of an email a rule may be scoped to (see ``linter.parts``).
+PARTS = ("subject", "greeting", "opener", "body", "cta", "signoff", "ps")
+#: ``all`` is every linted character; ``message`` is all but the subject.
+SCOPES = PARTS + ("all", "message")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of the email text and the stretch of the source it stands for.
+
+    ``verbatim`` segments are copied character for character, so any offset inside
+    maps exactly; a stand-in (a merge field, a decoded entity) maps its start to the
+    source start and its end to the source end.
+    """
+
+    text_start: int
+    text_end: int
+    src_start: int
+    src_end: int
+    verbatim: bool
+
+
+@dataclass(frozen=True)
+class MergeField:
+    """A merge tag found in a template, kept as data for the template rules."""
+
+    name: str  # normalised field name, e.g. "first_name"
+    slot: str  # what kind of slot: name, company, title, research, other
+    dialect: str  # jinja, liquid, handlebars, mailchimp, salesforce, ...
+    src_start: int
+    src_end: int
+    text_start: int
+    text_end: int
+    fallback: bool  # a default/fallback value is given
+    raw: str
+
+
+class TextBuilder:
+    """Accumulates the email text while recording its segments."""
+
+    def __init__(self) -> None:
+        self._chunks: list[str] = []
+        self._length = 0
+        self.segments: list[Segment] = []
+
+    def keep(self, source: str, start: int, end: int) -> None:
+        """Copy ``source[start:end]`` verbatim."""
+        if end > start:
+            self._add(source[start:end], start, end, True)
+
+    def put(self, text: str, src_start: int, src_end: int) -> tuple[int, int]:
+        """Insert ``text`` standing for ``source[src_start:src_end]``; returns its text range."""
+        begin = self._length
+        if text:
+            self._add(text, src_start, src_end, False)
+        return begin, self._length
+
+    def _add(self, text: str, src_start: int, src_end: int, verbatim: bool) -> None:
+        start = self._length
+        self._chunks.append(text)
+        self._length += len(text)
+        self.segments.append(Segment(start, self._length, src_start, src_end, verbatim))
+
+    def __len__(self) -> int:
+        return self._length
+
+    @property
+    def text(self) -> str:
+        return "".join(self._chunks)
+
+
+@dataclass
+class Email:
+    """One email as the rules see it."""
+
+    path: str
+    source: str
+    text: str
+    segments: list[Segment]
+    subject_range: tuple[int, int] | None = None  # text range of the subject line
+    fmt: str = "text"
+    row: int | None = None  # the row of a sequence file (.csv/.jsonl)
+    fields: list[MergeField] = field(default_factory=list)
+    link_count: int = 0
+    is_template: bool = False
+    # Findings a reader can make itself (malformed syntax...): (code, src_start, src_end, message)
+    reader_findings: list[tuple[str, int, int, str | None]] = field(default_factory=list)
+    # Suppression directives found in the source (see linter.suppress)
+    directives: list = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._seg_starts = [s.text_start for s in self.segments]
+        self._line_starts = _line_starts(self.source)
+
+    # -- mapping -----------------------------------------------------------------
+    def src_offset(self, text_offset: int, end: bool = False) -> int:
+        """Source offset of a text offset (``end``: an exclusive end offset)."""
+        if not self.segments:
+            return 0
+        probe = text_offset - 1 if end and text_offset > 0 else text_offset
+        i = bisect.bisect_right(self._seg_starts, probe) - 1
+        seg = self.segments[max(i, 0)]
+        if seg.verbatim:
+            return max(seg.src_start, min(seg.src_end, seg.src_start + text_offset - seg.text_start))
+        return seg.src_end if end else seg.src_start
+
+    def line_col(self, src_offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a source offset; columns count characters."""
+        i = bisect.bisect_right(self._line_starts, src_offset) - 1
+        return i + 1, src_offset - self._line_starts[i] + 1
+
+    def position(self, text_start: int, text_end: int) -> tuple[int, int, int, int, int, int]:
+        """(src_start, src_end, line, column, end_line, end_column) of a text range.
+
+        ``end_column`` is exclusive, as in SARIF and INTERFACE.md's example.
+        """
+        s = self.src_offset(text_start)
+        e = max(s, self.src_offset(text_end, end=True))
+        line, col = self.line_col(s)
+        end_line, end_col = self.line_col(e)
+        return s, e, line, col, end_line, end_col
+
+    def source_line(self, line: int) -> str:
+        start = self._line_starts[line - 1]
+        end = self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.source)
+        return self.source[start:end].rstrip("\r")
+
+    @property
+    def subject(self) -> str:
+        if self.subject_range is None:
+            return ""
+        return self.text[self.subject_range[0] : self.subject_range[1]]
+
+    @property
+    def display_path(self) -> str:
+        return f"{self.path}:{self.row}" if self.row is not None else self.path
+
+
+def _line_starts(source: str) -> list[int]:
+    starts = [0]
+    find = source.find
+    i = find("\n")
+    while i != -1:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts

@@ -1,0 +1,180 @@
+"""The rule engine: compiles the selected rules once and runs them over emails."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from .checks import CHECKS, Hit
+from .context import Context
+from .email import Email
+from .nlp import get_nlp
+from .parts import find_parts
+from .rulepack import Rule, RuleError
+
+MAX_TEXT_CHARS = 120
+
+
+@dataclass
+class Finding:
+    code: str
+    category: str
+    severity: str
+    message: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+    suggestion: str
+    src_start: int = 0
+    src_end: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "category": self.category,
+            "severity": self.severity,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "text": self.text,
+            "suggestion": self.suggestion,
+        }
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.line, self.column, self.code)
+
+
+@dataclass
+class Analysis:
+    """One email run through the rules: everything scoring and the model need."""
+
+    email: Email
+    context: Context
+    findings: list[Finding] = field(default_factory=list)
+    hits_by_code: dict[str, int] = field(default_factory=dict)
+
+
+class Engine:
+    def __init__(self, rules: list[Rule]):
+        self.rules = rules
+        self.by_code = {r.code: r for r in rules}
+        nlp = get_nlp()
+        self.nlp = nlp
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.phrases_cased = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.tokens = Matcher(nlp.vocab, validate=True)
+        self.regexes: list[tuple[Rule, re.Pattern]] = []
+        self.checks: list[Rule] = []
+        self.unless = {r.code: re.compile(r.unless, re.I) for r in rules if r.unless}
+        for rule in rules:
+            if rule.phrases is not None:
+                target = self.phrases_cased if rule.case_sensitive else self.phrases
+                target.add(rule.code, list(nlp.tokenizer.pipe(rule.phrases)))
+            elif rule.patterns is not None:
+                try:
+                    self.tokens.add(rule.code, rule.patterns)
+                except (ValueError, KeyError, TypeError) as exc:
+                    first = str(exc).strip().splitlines()
+                    detail = next((x for x in first if x.strip()), "bad token pattern")
+                    raise RuleError(f"{rule.origin}: rule {rule.code}: wrong pattern shape ({detail[:160]})") from None
+            elif rule.regex is not None:
+                flags = 0 if rule.case_sensitive else re.I
+                self.regexes.append((rule, re.compile(rule.regex, flags | re.M)))
+            elif rule.check is not None:
+                self.checks.append(rule)
+
+    # -- running -------------------------------------------------------------
+    def analyze(self, email: Email, doc: Doc | None = None) -> Analysis:
+        if doc is None:
+            doc = self.nlp(email.text)
+        ctx = Context(email=email, doc=doc, parts=find_parts(email, doc))
+        analysis = Analysis(email=email, context=ctx)
+        raw: list[tuple[Rule, Hit]] = list(self._raw_hits(ctx))
+        analysis.findings = self._to_findings(ctx, raw)
+        for f in analysis.findings:
+            analysis.hits_by_code[f.code] = analysis.hits_by_code.get(f.code, 0) + 1
+        return analysis
+
+    def analyze_many(self, emails: list[Email], batch_size: int = 64) -> Iterator[Analysis]:
+        docs = self.nlp.pipe((e.text for e in emails), batch_size=batch_size)
+        for email, doc in zip(emails, docs):
+            yield self.analyze(email, doc)
+
+    def _raw_hits(self, ctx: Context) -> Iterable[tuple[Rule, Hit]]:
+        doc = ctx.doc
+        by_code = self.by_code
+        vocab_strings = self.nlp.vocab.strings
+        for matcher in (self.phrases, self.phrases_cased, self.tokens):
+            if len(matcher) == 0:
+                continue
+            for match_id, start, end in matcher(doc):
+                rule = by_code[vocab_strings[match_id]]
+                span = doc[start:end]
+                yield rule, Hit(span.start_char, span.end_char)
+        text = ctx.text
+        for rule, pattern in self.regexes:
+            for s, e in ctx.parts.get(rule.scope):
+                for m in pattern.finditer(text, s, e):
+                    if m.end() > m.start():
+                        yield rule, Hit(m.start(), m.end())
+        for rule in self.checks:
+            for hit in CHECKS[rule.check](ctx, rule):
+                yield rule, hit
+        for code, s, e, message in ctx.email.reader_findings:
+            rule = by_code.get(code)
+            if rule is not None:
+                yield rule, Hit(-1 - s, -1 - e, message)  # negative: source offsets
+
+    def _to_findings(self, ctx: Context, raw: list[tuple[Rule, Hit]]) -> list[Finding]:
+        email = ctx.email
+        parts = ctx.parts
+        per_code: dict[str, list[tuple[int, int]]] = {}
+        findings = []
+        raw.sort(key=lambda rh: (rh[0].code, rh[1].start, -rh[1].end))
+        for rule, hit in raw:
+            if hit.start < 0:  # a reader's finding, already in source offsets
+                s, e = -1 - hit.start, -1 - hit.end
+                line, col = email.line_col(s)
+                end_line, end_col = email.line_col(max(s, e))
+            else:
+                if not parts.contains(rule.scope, hit.start):
+                    continue
+                if rule.code in self.unless:
+                    ss, se = ctx.sentence_of(hit.start)
+                    if self.unless[rule.code].search(ctx.text, ss, max(se, hit.end)):
+                        continue
+                s, e, line, col, end_line, end_col = email.position(hit.start, hit.end)
+            taken = per_code.setdefault(rule.code, [])
+            if len(taken) >= rule.max_per_email or any(s < te and ts < e or s == ts for ts, te in taken):
+                continue
+            taken.append((s, e))
+            snippet = email.source[s:e]
+            if len(snippet) > MAX_TEXT_CHARS:
+                snippet = snippet[: MAX_TEXT_CHARS - 1] + "…"
+            findings.append(
+                Finding(
+                    code=rule.code,
+                    category=rule.family,
+                    severity=rule.severity,
+                    message=hit.message or rule.message,
+                    line=line,
+                    column=col,
+                    end_line=end_line,
+                    end_column=end_col,
+                    text=" ".join(snippet.split()),
+                    suggestion=rule.instead,
+                    src_start=s,
+                    src_end=e,
+                )
+            )
+        findings.sort(key=lambda f: f.sort_key)
+        return findings

@@ -1,0 +1,80 @@
+"""``--format text``: one block per finding with the source line and a caret underline."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from . import Report, formatter
+
+FAMILY_LABEL = {"templated": "templated", "seller_centric": "seller-centric", "generic": "generic"}
+SEVERITY_COLOR = {"error": "31", "warning": "33", "suggestion": "36"}
+
+
+def _paint(text: str, code: str, on: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if on else text
+
+
+@formatter("text")
+def format_text(report: Report) -> str:
+    out: list[str] = []
+    color = report.color
+    for res in report.results:
+        path = res.display_path
+        if res.error is not None:
+            out.append(f"{_paint(path, '1', color)}: {_paint('error', '31;1', color)}: {res.error}")
+            continue
+        if report.quiet and not res.failed:
+            continue
+        for f in res.findings:
+            sev = _paint(f.severity, SEVERITY_COLOR[f.severity], color)
+            head = f"{path}:{f.line}:{f.column}: {_paint(f.code, '1', color)} {sev} {f.message}"
+            out.append(head)
+            if res.email is not None:
+                out.extend(_snippet(res.email, f, color))
+            out.append(f"  = instead: {f.suggestion}")
+        out.append(_summary_line(res))
+        if report.explain and res.contributions:
+            out.extend(_contributions(res))
+    if report.statistics:
+        out.extend(_statistics(report))
+    if not report.quiet or any(r.failed for r in report.results):
+        s = report.summary()
+        out.append(
+            f"Checked {s['files']} email{'s' if s['files'] != 1 else ''}: "
+            f"{s['failed']} failed, {s['findings']} finding{'s' if s['findings'] != 1 else ''}."
+        )
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def _snippet(email, f, color: bool) -> list[str]:
+    line_text = email.source_line(f.line).expandtabs(1)
+    gutter = " " * len(str(f.line))
+    start = f.column - 1
+    end = f.end_column - 1 if f.end_line == f.line else len(line_text)
+    width = max(1, min(end, len(line_text)) - start)
+    carets = _paint("^" * width, "31", color)
+    return [f"{gutter} |", f"{f.line} | {line_text}", f"{gutter} | {' ' * start}{carets}"]
+
+
+def _summary_line(res) -> str:
+    n = len(res.findings)
+    cats = ", ".join(f"{FAMILY_LABEL[k]} {v}" for k, v in res.categories.items())
+    return f"{res.display_path}: STOP score {res.score}/100 ({cats}) — {n} finding{'s' if n != 1 else ''}"
+
+
+def _contributions(res) -> list[str]:
+    lines = ["  what moved the score:"]
+    for c in res.contributions:
+        lines.append(f"    {c['weight']:+.2f}  {c['feature']}")
+    return lines
+
+
+def _statistics(report: Report) -> list[str]:
+    counts = Counter((f.code, f.message) for f in report.findings)
+    by_code: Counter = Counter()
+    names: dict[str, str] = {}
+    for (code, _msg), n in counts.items():
+        by_code[code] += n
+        rule = report.rules.get(code)
+        names[code] = rule.message if rule is not None else _msg
+    return [f"{n:5d}  {code}  {names[code]}" for code, n in sorted(by_code.items(), key=lambda kv: (-kv[1], kv[0]))]

@@ -1,0 +1,34 @@
+"""The rules-only STOP score (used with ``--no-model``, and as the model's fallback).
+
+Each finding adds evidence with a weight by severity; repeats of one rule count for
+less each time (halved), and evidence combines like independent probabilities, so
+the score rises quickly with the first signals and saturates below 100:
+
+    score = 100 × (1 − Π (1 − wᵢ)),  wᵢ = W[severity] × 0.5^(k − 1) for the k-th hit of a code
+
+A family's sub-score is the same sum over that family's findings only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+SEVERITY_WEIGHT = {"error": 0.35, "warning": 0.2, "suggestion": 0.06}
+#: The families that get a sub-score (the model's labels); quit and template count in the total.
+SCORED_FAMILIES = ("templated", "seller_centric", "generic")
+
+
+def combine(findings: Iterable) -> int:
+    keep = 1.0
+    seen: dict[str, int] = {}
+    for f in findings:
+        k = seen.get(f.code, 0)
+        seen[f.code] = k + 1
+        keep *= 1.0 - SEVERITY_WEIGHT[f.severity] * 0.5**k
+    return round(100 * (1.0 - keep))
+
+
+def rules_score(findings: list) -> tuple[int, dict[str, int]]:
+    """(STOP score, family sub-scores) from findings alone."""
+    categories = {fam: combine(f for f in findings if f.category == fam) for fam in SCORED_FAMILIES}
+    return combine(findings), categories

@@ -1,0 +1,55 @@
+import functools
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+@functools.cache
+def rule_linter(code: str):
+    """A rules-only linter with just one rule selected (cached per code)."""
+    from linter import Linter, Options
+
+    return Linter(Options(select=[code], use_model=False))
+
+
+@functools.cache
+def rules_only_linter():
+    from linter import Linter, Options
+
+    return Linter(Options(use_model=False))
+
+
+def codes_of(results) -> list[str]:
+    return [f.code for r in results for f in r.findings]
+
+
+def run_cli(*args: str, input: str | bytes | None = None, cwd: str | Path | None = None, env: dict | None = None):
+    """Run `python -m linter` as a user would; returns CompletedProcess with text output."""
+    full_env = dict(os.environ)
+    full_env.pop("FORCE_COLOR", None)
+    full_env["NO_COLOR"] = "1"
+    if env:
+        full_env.update(env)
+    data = input.encode() if isinstance(input, str) else input
+    proc = subprocess.run(
+        [sys.executable, "-m", "linter", *args],
+        input=data if data is not None else b"",
+        capture_output=True,
+        cwd=cwd or ROOT,
+        env=full_env,
+        timeout=300,
+    )
+    proc.stdout = proc.stdout.decode("utf-8", "replace")
+    proc.stderr = proc.stderr.decode("utf-8", "replace")
+    return proc
+
+
+@pytest.fixture
+def cli():
+    return run_cli

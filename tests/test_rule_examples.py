@@ -1,0 +1,49 @@
+"""Every rule's own examples: each `flag` example gets the rule, each `pass` example does not."""
+
+import pytest
+
+from conftest import codes_of, rule_linter
+from linter.rulepack import load_rules
+
+RULES = load_rules()
+CASES = [
+    pytest.param(rule.code, kind, text, id=f"{rule.code}-{kind}-{i}")
+    for rule in RULES
+    for kind in ("flag", "pass")
+    for i, text in enumerate(rule.examples.get(kind, []))
+]
+
+
+@pytest.mark.parametrize("code,kind,text", CASES)
+def test_rule_example(code, kind, text):
+    ext = ".j2" if rule_is_template(code) else ".txt"
+    found = codes_of(rule_linter(code).lint_text(text, path="example" + ext))
+    if kind == "flag":
+        assert code in found, f"{code} should flag:\n{text}"
+    else:
+        assert code not in found, f"{code} should not flag:\n{text}"
+
+
+def rule_is_template(code: str) -> bool:
+    return code.startswith("M")
+
+
+def test_every_rule_has_enough_examples():
+    for rule in RULES:
+        assert len(rule.examples.get("flag", [])) >= 3, rule.code
+        assert len(rule.examples.get("pass", [])) >= 2, rule.code
+
+
+def test_rule_counts():
+    by_family = {}
+    for rule in RULES:
+        by_family[rule.code[0]] = by_family.get(rule.code[0], 0) + 1
+    assert len(RULES) >= 60
+    for letter in "TSGQ":
+        assert by_family.get(letter, 0) >= 10, letter
+
+
+def test_every_rule_is_documented():
+    for rule in RULES:
+        assert rule.message and rule.why and rule.instead and rule.name, rule.code
+        assert not rule.message.endswith("."), rule.code
