@@ -177,7 +177,7 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
     if output:
         Path(output).write_text(text, encoding="utf-8")
     elif text:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=report.color)
     if any(r.error is not None for r in results):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FAIL if any(r.failed for r in results) else EXIT_OK)

@@ -91,6 +91,9 @@ def sniff(text: str):
 def read_path(path: str) -> list[Email]:
     try:
         with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_BYTES:
+                raise InputError(f"too large to be an email ({size:,} bytes; the limit is {MAX_BYTES:,})")
             data = fh.read(MAX_BYTES + 1)
     except IsADirectoryError:
         raise InputError("is a directory") from None

@@ -1,0 +1,140 @@
+"""The command line as a user drives it: exit statuses, options, standard input, bad input."""
+
+import json
+
+import pytest
+
+STOCK = "Subject: Fenwick returns\n\nHi Dana,\n\nI hope this email finds you well.\n\nYour returns page lists a 60-day window.\n"
+CLEAN = "Subject: Fenwick returns\n\nHi Dana,\n\nYour returns page lists a 60-day window; is January support load a worry?\n"
+
+
+@pytest.fixture
+def drafts(tmp_path):
+    (tmp_path / "stock.txt").write_text(STOCK)
+    (tmp_path / "clean.txt").write_text(CLEAN)
+    return tmp_path
+
+
+def findings(out: str, path_suffix: str | None = None) -> list[dict]:
+    data = json.loads(out)
+    return [f for file in data["files"] if path_suffix is None or file["path"].endswith(path_suffix) for f in file["findings"]]
+
+
+def test_finding_is_printed_with_caret_and_hint(cli, drafts):
+    proc = cli("check", "--no-model", "--select", "T101", str(drafts / "stock.txt"))
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert lines[0] == f"{drafts / 'stock.txt'}:5:1: T101 warning Opens with a stock pleasantry"
+    assert lines[1] == "  |"
+    assert lines[2] == "5 | I hope this email finds you well."
+    assert lines[3] == "  | " + "^" * len("I hope this email finds you well")
+    assert lines[4].startswith("  = instead: ")
+    assert lines[5].startswith(f"{drafts / 'stock.txt'}: STOP score ")
+    assert "\x1b[" not in proc.stdout
+
+
+def test_json_positions_and_summary(cli, drafts):
+    proc = cli("check", "--no-model", "--select", "T101", "--format", "json", str(drafts))
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)
+    assert data["summary"] == {"files": 2, "failed": 1, "findings": 1}
+    (f,) = findings(proc.stdout, "stock.txt")
+    assert (f["code"], f["line"], f["column"], f["end_line"], f["end_column"]) == ("T101", 5, 1, 5, 33)
+    assert f["category"] == "templated" and f["severity"] == "warning"
+    clean = [x for x in data["files"] if x["path"].endswith("clean.txt")][0]
+    assert clean["findings"] == [] and clean["error"] is None and clean["model"] is None
+
+
+def test_clean_file_exits_zero_and_quiet_prints_nothing(cli, drafts):
+    proc = cli("check", "--no-model", "--select", "T101", "--quiet", str(drafts / "clean.txt"))
+    assert (proc.returncode, proc.stdout) == (0, "")
+
+
+@pytest.mark.parametrize(
+    "args,status",
+    [
+        (["--fail-on", "never"], 0),
+        (["--fail-on", "error"], 0),
+        (["--fail-on", "suggestion"], 1),
+        (["--fail-on", "never", "--max-score", "10"], 1),
+        (["--fail-on", "never", "--max-score", "50"], 0),
+        (["--ignore", "T101"], 0),
+        (["--select", "templated", "--ignore", "templated"], 0),  # a tie: ignore wins
+        (["--select", "templated", "--ignore", "T"], 0),  # the more specific selector wins
+        (["--select", "T101", "--ignore", "templated"], 1),
+        (["--ignore", "T1", "--extend-select", "T101"], 1),
+    ],
+)
+def test_gate_options(cli, drafts, args, status):
+    proc = cli("check", "--no-model", "--select", "T101", *args, str(drafts / "stock.txt"))
+    assert proc.returncode == status, proc.stdout + proc.stderr
+
+
+def test_stdin_piped_and_dash(cli):
+    piped = cli("check", "--no-model", "--select", "T101", "--format", "json", input=STOCK)
+    dash = cli("check", "--no-model", "--select", "T101", "--format", "json", "-", input=STOCK)
+    assert piped.returncode == dash.returncode == 1
+    assert json.loads(piped.stdout)["files"][0]["path"] == "<stdin>"
+    assert findings(piped.stdout) == findings(dash.stdout)
+    named = cli("check", "--no-model", "--select", "T101", "--stdin-filename", "draft.md", "-", input=STOCK)
+    assert named.stdout.startswith("draft.md:5:1: T101")
+
+
+def test_missing_path_is_reported_and_other_files_still_checked(cli, drafts):
+    proc = cli("check", "--no-model", "--select", "T101", "--format", "json", str(drafts / "nope.txt"), str(drafts / "stock.txt"))
+    assert proc.returncode == 2
+    data = json.loads(proc.stdout)
+    errors = {f["path"]: f["error"] for f in data["files"]}
+    assert errors[str(drafts / "nope.txt")] == "no such file or directory"
+    assert len(findings(proc.stdout, "stock.txt")) == 1
+
+
+def test_bad_inputs_one_line_each_exit_2(cli, tmp_path):
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02\x03")
+    (tmp_path / "latin1.txt").write_bytes("Olá, tudo bem? Ação".encode("latin-1"))
+    (tmp_path / "huge.txt").write_bytes(b"We are the leading provider. " * 180_000)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "stock.txt").write_text(STOCK)
+    empty_dir = tmp_path / "nothing-here"
+    empty_dir.mkdir()
+    (empty_dir / "notes.py").write_text("x = 1\n")
+    proc = cli("check", "--no-model", "--select", "T101", str(tmp_path), str(empty_dir))
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stdout + proc.stderr
+    out = proc.stdout
+    assert f"{tmp_path / 'binary.txt'}: error: binary file (contains NUL bytes), not an email" in out
+    assert f"{tmp_path / 'latin1.txt'}: error: not UTF-8 text (undecodable byte 0xe1 at offset 2)" in out
+    assert f"{tmp_path / 'huge.txt'}: error: too large to be an email (5,220,000 bytes; the limit is 2,000,000)" in out
+    assert f"{empty_dir}: error: no email files found" in out
+    assert f"{tmp_path / 'stock.txt'}:5:1: T101 warning" in out
+    assert f"{tmp_path / 'empty.txt'}: STOP score 0/100" in out
+
+
+def test_usage_errors_exit_2(cli, drafts):
+    assert cli("check", "--format", "yaml", str(drafts)).returncode == 2
+    bad_select = cli("check", "--select", "X999", str(drafts))
+    assert bad_select.returncode == 2 and "'X999' is not a rule code, prefix or family" in bad_select.stderr
+    assert cli("check", "--max-score", "101", str(drafts)).returncode == 2
+    assert cli("explain", "Z123").returncode == 2
+
+
+def test_rules_explain_version(cli):
+    listing = cli("rules")
+    assert listing.returncode == 0
+    assert any(line.startswith("T101  templated") for line in listing.stdout.splitlines())
+    as_json = json.loads(cli("rules", "--format", "json").stdout)
+    t101 = [r for r in as_json if r["code"] == "T101"][0]
+    assert t101["category"] == "templated" and t101["severity"] == "warning"
+    explained = cli("explain", "T101")
+    assert explained.returncode == 0
+    assert "Why it costs the reply:" in explained.stdout and "Instead:" in explained.stdout
+    version = cli("--version")
+    assert version.returncode == 0 and version.stdout.startswith("stoplint ")
+    assert "rules " in version.stdout and "model " in version.stdout
+
+
+def test_color_only_on_request_and_never_with_no_color(cli, drafts):
+    forced = cli("check", "--no-model", "--select", "T101", str(drafts / "stock.txt"), env={"FORCE_COLOR": "1", "NO_COLOR": ""})
+    assert "\x1b[" in forced.stdout
+    no_color = cli("check", "--no-model", "--select", "T101", str(drafts / "stock.txt"), env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "\x1b[" not in no_color.stdout
