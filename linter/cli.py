@@ -226,7 +226,9 @@ def explain(code: str) -> None:
     """Show a rule's rationale, what to write instead, and its examples."""
     from .rulepack import load_rules
 
-    rules = {r.code: r for r in load_rules()}
+    from .suppress import META_RULES
+
+    rules = {**META_RULES, **{r.code: r for r in load_rules()}}
     rule = rules.get(code.upper())
     if rule is None:
         raise click.ClickException(f"{code}: no such rule (see `stoplint rules`)")

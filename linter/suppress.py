@@ -1,0 +1,229 @@
+"""Inline suppressions: ``stoplint: disable=…``, ``enable=…`` and ``disable-next-line=…``.
+
+A directive sits in whatever comment syntax the file has (``<!-- … -->`` in HTML and
+Markdown, ``{# … #}`` in Jinja, ``{{!-- … --}}`` in Handlebars) or alone on a line of a
+plain-text email (the plain reader leaves such lines out of the linted prose).  Codes
+are rule codes, code prefixes or family names, comma separated, exactly as
+``--select`` takes them; no codes at all means every rule.
+
+- ``stoplint: disable=S203`` silences S203 from the directive's line to the end of
+  the file, or up to the line of a later ``stoplint: enable=S203``;
+- ``stoplint: enable=S203`` ends the regions opened for S203 (or anything narrower
+  than the selector: ``enable=S`` ends ``disable=S203``); a bare ``enable`` ends all;
+- ``stoplint: disable-next-line=T101`` silences T101 on the next line that is not
+  blank and not itself a directive.
+
+With ``--report-unused-suppressions`` a directive code that silenced nothing is
+reported as M901 (see ``stoplint explain M901``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .engine import Finding
+from .rulepack import Rule, matches_selector, valid_selector
+
+DIRECTIVE_RE = re.compile(
+    r"stoplint:\s*(?P<kind>disable-next-line|disable|enable)\b"
+    r"(?:\s*=\s*(?P<codes>[A-Za-z]\w*(?:-\w+)*(?:\s*,\s*[A-Za-z]\w*(?:-\w+)*)*))?",
+    re.I,
+)
+
+UNUSED_CODE = "M901"
+
+#: Findings stoplint makes about the suppressions themselves; not a pack rule (no text
+#: pattern can find them) but documented like one by ``stoplint explain``.
+META_RULES: dict[str, Rule] = {
+    UNUSED_CODE: Rule(
+        code=UNUSED_CODE,
+        family="template",
+        severity="warning",
+        name="unused-suppression",
+        message="Suppression comment silences nothing",
+        why=(
+            "A stale `stoplint: disable` hides the next real problem of that kind in the same place: "
+            "the copy it excused has changed, but the exemption stayed."
+        ),
+        instead=(
+            "Delete the directive, or narrow it to the code that still fires, e.g. "
+            "`<!-- stoplint: disable-next-line=S203 -->` right above the line it excuses."
+        ),
+        check=None,
+        examples={
+            "flag": [
+                "Subject: Your Leeds warehouse\nstoplint: disable=T101\nYour returns doubled after the move; ours halve them.",
+                "<!-- stoplint: disable-next-line=S203 -->\nWhich of the two depots handles returns today?",
+                "{# stoplint: disable=G #}\nHi {{ first_name }}, the Leeds depot opened in March.",
+            ],
+            "pass": [
+                "stoplint: disable-next-line=T101\nI hope this email finds you well.",
+                "Subject: Your Leeds warehouse\nYour returns doubled after the move.",
+            ],
+        },
+        origin="linter/suppress.py",
+    )
+}
+
+
+@dataclass
+class Directive:
+    """One directive found in the source."""
+
+    kind: str  # disable | enable | disable-next-line
+    selectors: list[str]  # empty: every rule
+    line: int  # 1-based line of the directive
+    column: int  # 1-based column where "stoplint:" starts
+    end_column: int  # exclusive
+    src_start: int
+    src_end: int
+    target_line: int | None = None  # disable-next-line: the line it silences
+    ends: dict[str, int] = field(default_factory=dict)  # disable: selector -> line of the enable ending it
+    used: set[str] = field(default_factory=set)  # selectors that silenced something
+
+
+def parse_directives(source: str) -> list[Directive]:
+    """Every directive in ``source``, with regions and targets resolved."""
+    directives: list[Directive] = []
+    lines = source.split("\n")
+    offset = 0
+    directive_lines: set[int] = set()
+    for number, line in enumerate(lines, start=1):
+        for m in DIRECTIVE_RE.finditer(line):
+            codes = m.group("codes")
+            selectors = [c.strip() for c in codes.split(",")] if codes else []
+            selectors = [s for s in selectors if valid_selector(s)]
+            if codes and not selectors:
+                continue  # "disable=foo": not ours to guess
+            directives.append(
+                Directive(
+                    kind=m.group("kind").lower(),
+                    selectors=selectors,
+                    line=number,
+                    column=m.start() + 1,
+                    end_column=m.end() + 1,
+                    src_start=offset + m.start(),
+                    src_end=offset + m.end(),
+                )
+            )
+            directive_lines.add(number)
+        offset += len(line) + 1
+    for d in directives:
+        if d.kind == "disable-next-line":
+            n = d.line + 1
+            while n <= len(lines) and (n in directive_lines or not lines[n - 1].strip()):
+                n += 1
+            d.target_line = n if n <= len(lines) else None
+    _close_regions(directives)
+    return directives
+
+
+def _close_regions(directives: list[Directive]) -> None:
+    """Give each selector of each ``disable`` the line of the ``enable`` that ends it."""
+    open_regions: list[tuple[Directive, str]] = []
+    for d in directives:
+        if d.kind == "disable":
+            open_regions.extend((d, sel) for sel in (d.selectors or ["*"]))
+        elif d.kind == "enable":
+            still = []
+            for region, sel in open_regions:
+                if not d.selectors or (sel != "*" and any(_narrower_or_equal(sel, e) for e in d.selectors)):
+                    region.ends[sel] = d.line
+                else:
+                    still.append((region, sel))
+            open_regions = still
+
+
+def _narrower_or_equal(selector: str, broader: str) -> bool:
+    """Whether every rule ``selector`` names is also named by ``broader``."""
+    a, b = selector.strip().lower().replace("-", "_"), broader.strip().lower().replace("-", "_")
+    if a == b or b == "all":
+        return True
+    from .rulepack import FAMILY_LETTER
+
+    if b in FAMILY_LETTER:
+        b = FAMILY_LETTER[b].lower()
+    if a in FAMILY_LETTER:
+        a = FAMILY_LETTER[a].lower()
+    return a.startswith(b)
+
+
+@dataclass
+class _FindingRule:
+    """What ``matches_selector`` needs of a finding: its code and family."""
+
+    code: str
+    family: str
+
+
+def _covers(d: Directive, f: Finding) -> list[str]:
+    """The selectors of ``d`` that silence ``f`` ("*" for a bare directive)."""
+    if d.kind == "enable":
+        return []
+    if d.kind == "disable-next-line":
+        if f.line != d.target_line:
+            return []
+    elif f.line < d.line:
+        return []
+    target = _FindingRule(f.code, f.category)
+    out = []
+    for sel in d.selectors or ["*"]:
+        end = d.ends.get(sel)
+        if end is not None and f.line >= end:
+            continue
+        if sel == "*" or matches_selector(target, sel):  # type: ignore[arg-type]
+            out.append(sel)
+    return out
+
+
+def apply_suppressions(email, findings: list[Finding], report_unused: bool = False) -> list[Finding]:
+    """Drop the findings a directive silences; with ``report_unused`` add M901 findings."""
+    directives = parse_directives(email.source)
+    email.directives = directives
+    if not directives:
+        return findings
+    kept = []
+    for f in findings:
+        silenced = False
+        for d in directives:
+            hits = _covers(d, f)
+            if hits:
+                d.used.update(hits)
+                silenced = True
+        if not silenced:
+            kept.append(f)
+    if report_unused:
+        kept.extend(_unused(email, directives))
+        kept.sort(key=lambda f: f.sort_key)
+    return kept
+
+
+def _unused(email, directives: list[Directive]) -> list[Finding]:
+    rule = META_RULES[UNUSED_CODE]
+    out = []
+    for d in directives:
+        if d.kind == "enable":
+            continue
+        names = d.selectors or ["*"]
+        idle = [s for s in names if s not in d.used]
+        if not idle:
+            continue
+        what = "every rule" if idle == ["*"] else ", ".join(idle)
+        out.append(
+            Finding(
+                code=rule.code,
+                category=rule.family,
+                severity=rule.severity,
+                message=f"Suppression of {what} silences nothing",
+                line=d.line,
+                column=d.column,
+                end_line=d.line,
+                end_column=d.end_column,
+                text=email.source[d.src_start : d.src_end],
+                suggestion=rule.instead,
+                src_start=d.src_start,
+                src_end=d.src_end,
+            )
+        )
+    return out
