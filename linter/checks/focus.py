@@ -123,9 +123,17 @@ _INTRO_STRONG = re.compile(
 # "mild" openers: "I'm Dana from Acme", "I'm Dana, founder of Acme".
 _INTRO_MILD = re.compile(
     r"""(?i:hi|hello|hey)?[\s,!.]*
-        (?i:i\s+am|i(?:'|’)m|this\s+is)\s+[A-Z\[{][\w\]}'’.-]*(?:\s+[A-Z][\w'’.-]*)?\s*
+        (?i:i\s+am|i(?:'|’)m|this\s+is)\s+(?:\[[^\]\n]{1,30}\]|[A-Z{][\w}'’.-]*(?:\s+[A-Z][\w'’.-]*)?)\s*
         (?:,\s*(?i:the\s+|a\s+|an\s+)?[\w-]+(?:\s+[\w-]+){0,3}\s+(?i:of|at)\b|\s+(?i:from|with|at|of)\s+[A-Z\[{])""",
     re.X,
+)
+
+
+# A stock pleasantry the real opener may follow.
+_PLEASANTRY = re.compile(
+    r"""(?:i\s+)?(?:hope|trust)\s+(?:this|that|you|all|your)\b[^.?!\n]{0,40}[.!]?$
+      | (?:good\s+(?:morning|afternoon|day|evening)|greetings|happy\s+\w+)\b[^.?!\n]{0,20}[.!]?$""",
+    re.X | re.I,
 )
 
 
@@ -139,8 +147,16 @@ def self_intro_opener(ctx: Context, rule: Rule) -> Iterator[Hit]:
     """
     pattern = _INTRO_MILD if rule.params.get("strength") == "mild" else _INTRO_STRONG
     opener = _opener(ctx)
-    if opener is not None and pattern.match(ctx.text, *opener):
-        yield Hit(*opener)
+    if opener is None:
+        return
+    candidates = [opener]
+    if _PLEASANTRY.match(ctx.text, *opener):  # "Hope you're well. My name is..."
+        later = [x for x in _prose_sentences(ctx) if x[0] >= opener[1]]
+        candidates += later[:1]
+    for s, e in candidates:
+        if pattern.match(ctx.text, s, e):
+            yield Hit(s, e)
+            return
 
 
 # What a call, meeting or time ask looks like.
@@ -226,7 +242,9 @@ _LIST_INTRO = re.compile(
     rf"""(?:\b(?:our|my)\s+(?:[\w-]+\s+){{0,3}}?{_PRODUCT}\b[^\n]*?\b{_OFFER_VERB}\b
         | \b(?:key\s+)?features\b | \bcapabilities\b | \bwith\s+(?:our|my)\s+(?:[\w-]+\s+){{0,3}}?{_PRODUCT}\b
         | \b(?:we|i)\s+(?:offer|provide|deliver)\b
-        | \bwe(?:'|’)re\s+an?\s+[^\n]*?{_PRODUCT}\b | \bwe\s+are\s+an?\s+[^\n]*?{_PRODUCT}\b)[^\n]*:\s*$""",
+        | \bwhat\s+if\s+[^\n]*\bcould\b | \b(?:quick\s+)?recap\b
+        | \b(?:it|this\s+(?:tool|app|platform))\s+(?:can|will|lets\s+you)\b
+        | \bwe(?:'|’)re\s+an?\s+[^\n]*?{_PRODUCT}\b | \bwe\s+are\s+an?\s+[^\n]*?{_PRODUCT}\b)[^\n]*:[*_\s]*$""",
     re.X | re.I,
 )
 _BULLET = re.compile(r"[ \t]*(?:[-*•·▪–]|\d+[.)])[ \t]+\S")
