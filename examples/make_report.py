@@ -1,0 +1,53 @@
+"""Regenerate examples/report.html and its screenshot examples/report.png.
+
+    python examples/make_report.py
+
+Runs `stoplint check --format html` on a few of the examples, then opens the page in
+headless Chromium (apt-get install chromium) and saves a 1200x1600 screenshot.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUTS = ["examples/bad/quick-call.txt", "examples/bad/agency-spray.txt", "examples/good/founder-to-founder.txt"]
+
+
+def browser() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def screenshot(page: Path, png: Path, size: str = "1200,1600") -> None:
+    exe = browser()
+    if exe is None:
+        sys.exit("no Chromium found: apt-get install -y chromium")
+    subprocess.run(
+        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+         f"--screenshot={png}", f"--window-size={size}", page.resolve().as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )
+
+
+def main() -> None:
+    page = ROOT / "examples" / "report.html"
+    proc = subprocess.run(
+        [sys.executable, "-m", "linter", "check", "--format", "html", "-o", str(page), *INPUTS],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    if proc.returncode not in (0, 1):
+        sys.exit(proc.stderr)
+    screenshot(page, ROOT / "examples" / "report.png")
+    print(f"wrote {page} and examples/report.png")
+
+
+if __name__ == "__main__":
+    main()
