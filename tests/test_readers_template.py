@@ -199,7 +199,7 @@ def test_mixed_dialects_names_both_tags():
 def test_html_template_goes_through_the_html_reader():
     src = "<html><body><p>Hi {{ first_name }},</p><p>I hope this email finds you well.</p></body></html>\n"
     res = lint(src, ["T101", "M102"], path="welcome.html.j2")
-    assert spots(res) == [("M102", 1, 19, 1, 35), ("T101", 1, 44, 1, 76)]
+    assert spots(res) == [("M102", 1, 19, 1, 35), ("T101", 1, 43, 1, 75)]
 
 
 def test_cli_two_files_one_broken(tmp_path):
