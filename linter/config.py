@@ -84,7 +84,11 @@ def load_config(explicit: str | None = None) -> Config:
         if found is None:
             return Config()
         path = found
-    return Config(str(path), validate(_raw_section(path), str(path)))
+    config = Config(str(path), validate(_raw_section(path), str(path)))
+    for folder in config.values.get("rules", []):
+        if not Path(resolve_folder(config, folder)).exists():
+            raise ConfigError(f"{path}: key 'rules': rule pack folder {folder!r} not found (relative to {config.base})")
+    return config
 
 
 def _raw_section(path: Path) -> dict[str, Any]:
@@ -96,7 +100,7 @@ def _raw_section(path: Path) -> dict[str, Any]:
             raise ConfigError(f"{path}: not a valid INI file ({exc.message.splitlines()[0]})") from None
         if not parser.has_section("stoplint"):
             raise ConfigError(f"{path}: no [stoplint] section")
-        return {key: _ini_value(key, value) for key, value in parser.items("stoplint")}
+        return {key: _ini_value(key, value, str(path)) for key, value in parser.items("stoplint")}
     data = _read_toml(path)
     if path.name == "pyproject.toml":
         section = data.get("tool", {}).get("stoplint")
@@ -106,17 +110,21 @@ def _raw_section(path: Path) -> dict[str, Any]:
     return data.get("tool", {}).get("stoplint", data) if "tool" in data else data
 
 
-def _ini_value(key: str, value: str) -> Any:
-    if key in LIST_KEYS:
+def _ini_value(key: str, value: str, where: str = "setup.cfg") -> Any:
+    norm = key.replace("_", "-")
+    if norm in LIST_KEYS:
         return [v.strip() for v in value.replace("\n", ",").split(",") if v.strip()]
-    if key == "per-file-ignores":
+    if norm == "per-file-ignores":
         out = {}
         for line in value.splitlines():
-            if ":" in line:
-                pattern, codes = line.split(":", 1)
-                out[pattern.strip()] = [c.strip() for c in codes.split(",") if c.strip()]
+            if not line.strip():
+                continue
+            if ":" not in line:
+                raise ConfigError(f"{where}: key {key!r}: write each line as 'glob: CODE, CODE' (got {line.strip()!r})")
+            pattern, codes = line.rsplit(":", 1)
+            out[pattern.strip()] = [c.strip() for c in codes.split(",") if c.strip()]
         return out
-    if key == "max-score":
+    if norm == "max-score":
         try:
             return int(value)
         except ValueError:
@@ -132,6 +140,8 @@ def validate(section: dict[str, Any], where: str) -> dict[str, Any]:
         norm = key.replace("_", "-")
         if norm not in KEYS:
             raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(KEYS)})")
+        if norm in out:
+            raise ConfigError(f"{where}: key {key!r} is given twice")
         if norm in LIST_KEYS:
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(f"{where}: key {key!r} must be a list of strings")
@@ -147,9 +157,17 @@ def validate(section: dict[str, Any], where: str) -> dict[str, Any]:
                 raise ConfigError(f"{where}: key {key!r} must be a whole number from 0 to 100")
         elif norm == "per-file-ignores":
             if not isinstance(value, dict) or not all(
-                isinstance(v, list) and all(isinstance(c, str) and valid_selector(c) for c in v) for v in value.values()
+                isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()
             ):
                 raise ConfigError(f"{where}: key {key!r} must map globs to lists of rule codes, prefixes or families")
+            for pattern, codes in value.items():
+                bad = [c for c in codes if not valid_selector(c)]
+                if bad:
+                    raise ConfigError(f"{where}: key {key!r}: {bad[0]!r} (for {pattern!r}) is not a rule code, prefix or family")
+                if not codes:
+                    raise ConfigError(f"{where}: key {key!r}: no codes given for {pattern!r}")
+        if norm in ("rules", "exclude") and any(not v.strip() for v in value):
+            raise ConfigError(f"{where}: key {key!r} has an empty entry")
         out[norm] = value
     return out
 
