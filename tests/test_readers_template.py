@@ -231,3 +231,36 @@ def test_cli_undecodable_template_is_exit_2_and_others_still_checked(tmp_path):
 def test_rule_selection_codes():
     res = Linter(Options(use_model=False, select=["M"])).lint_text("Hi {{ first_name }},\n\nHow is {Tulsa|the depot}?\n", path="x.j2")[0]
     assert sorted(set(codes_of([res]))) == ["M102", "M105"]
+
+
+EXAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "examples" / "templates"
+
+
+@pytest.mark.parametrize(
+    "name,code",
+    [
+        ("bad/find-and-replace.j2", "T201"),
+        ("bad/mixed-dialects.j2", "M103"),
+        ("bad/spintax-opener.j2", "M105"),
+        ("bad/broken-if.j2", "M104"),
+        ("bad/congrats-pitch.mailchimp.html", "T202"),
+        ("bad/salesforce-intro.tmpl", "T202"),
+        ("bad/percent-tags.j2", "M102"),
+        ("bad/unfilled-placeholders.txt", "M101"),
+        ("repo/emails/follow-up-bad.j2", "M102"),
+    ],
+)
+def test_bad_template_examples_show_their_defect(name, code):
+    res = Linter(Options(use_model=False, select=["M", "T2"])).lint_file(str(EXAMPLES / name))
+    assert code in codes_of(res)
+
+
+def test_good_template_examples_are_clean_of_template_findings():
+    lin = Linter(Options(use_model=False, select=["M", "T2"]))
+    paths = sorted(p for p in EXAMPLES.rglob("*") if p.is_file() and p.suffix != ".md" and ("good" in p.parts or "snippets" in p.parts))
+    assert len(paths) >= 6
+    for p in paths + [EXAMPLES / "repo/emails/intro-3pl.j2"]:
+        for res in lin.lint_file(str(p)):
+            assert res.error is None and res.findings == [], (p, [(f.code, f.line) for f in res.findings])
+    [first, *_rest] = lin.lint_file(str(EXAMPLES / "repo/sequences/3pl-outreach.csv"))
+    assert first.row == 1 and first.findings == []

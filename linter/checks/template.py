@@ -101,6 +101,9 @@ def _empty_render(text: str, start: int, end: int) -> tuple[bool, str]:
     le = text.find("\n", end)
     le = len(text) if le == -1 else le
     left = text[ls:start].rstrip()
+    stop = max(left.rfind(". "), left.rfind("! "), left.rfind("? "))
+    if stop != -1:
+        left = left[stop + 2 :]
     right = text[end:le].lstrip()
     last = left.split()[-1].lower().strip("(\"'“") if left.split() else ""
     broken = bool(

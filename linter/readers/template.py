@@ -511,7 +511,7 @@ def _parse_check(source: str, sc: Scan) -> None:
         return
     chars = list(source)
     for t in sc.tags:
-        jinja = t.kind == "comment" or (t.kind == "control" and source.startswith("{%", t.start)) or (
+        jinja = (t.kind in ("comment", "control") and source.startswith(("{%", "{#"), t.start)) or (
             t.field is not None and t.field.dialect in ("jinja", "hubspot", "handlebars") and source.startswith("{{", t.start)
         )
         if not jinja:  # other dialects (and liquid filters) are not jinja: blank them out, keep the lines
