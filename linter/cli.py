@@ -194,7 +194,9 @@ def _use_color() -> bool:
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file naming extra rule packs.")
-def rules_cmd(fmt: str, config_path: str | None) -> None:
+@click.option("--check", "check_folder", type=click.Path(), metavar="FOLDER",
+              help="Validate the rule pack in FOLDER and run its rules' own examples.")
+def rules_cmd(fmt: str, config_path: str | None, check_folder: str | None) -> None:
     """List every rule: code, category, severity, one-line summary."""
     import json
 
@@ -203,7 +205,11 @@ def rules_cmd(fmt: str, config_path: str | None) -> None:
 
     try:
         config = load_config(config_path)
-        rules = load_rules([resolve_folder(config, f) for f in config.values.get("rules", [])])
+        folders = [resolve_folder(config, f) for f in config.values.get("rules", [])]
+        if check_folder is not None:
+            _check_pack(check_folder, [f for f in folders if os.path.abspath(f) != os.path.abspath(check_folder)])
+            return
+        rules = load_rules(folders)
     except (ConfigError, RuleError) as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "json":
@@ -218,6 +224,37 @@ def rules_cmd(fmt: str, config_path: str | None) -> None:
         off = "" if r.default else "  (off by default)"
         click.echo(f"{r.code}  {r.family:<15} {r.severity:<10} {r.message}{off}")
     click.echo(f"{len(rules)} rules")
+
+
+def _check_pack(folder: str, others: list[str]) -> None:
+    """`stoplint rules --check FOLDER`: exit 2 if the pack is invalid, 1 if an example fails."""
+    from .rulepack import pack_rules, run_pack_examples
+
+    own, changed = pack_rules(folder, others)
+    failures = run_pack_examples(own, [*others, folder])
+    failed_codes = {f.rule.code for f in failures}
+    for rule in own:
+        n_flag, n_pass = len(rule.examples.get("flag", [])), len(rule.examples.get("pass", []))
+        if rule.code in failed_codes:
+            status = "FAILED"
+        elif n_flag + n_pass == 0:
+            status = "no examples (add some: `flag` ones must fire, `pass` ones must not)"
+        else:
+            status = "ok"
+        click.echo(f"{rule.origin}: {rule.code} {rule.name or rule.message}: {n_flag} flag, {n_pass} pass: {status}")
+    for rule in changed:
+        change = "disabled by default" if not rule.default else f"severity {rule.severity}"
+        click.echo(f"{rule.origin.split(' (changed in ')[1].rstrip(')')}: {rule.code} (built-in) {change}")
+    for failure in failures:
+        click.echo(str(failure), err=True)
+    examples = sum(len(r.examples.get(k, [])) for r in own for k in ("flag", "pass"))
+    click.echo(
+        f"{folder}: {len(own)} rule{'s' if len(own) != 1 else ''}, {len(changed)} built-in change"
+        f"{'s' if len(changed) != 1 else ''}, {examples} example{'s' if examples != 1 else ''}: "
+        + (f"{len(failures)} failed" if failures else "all pass")
+    )
+    if failures:
+        sys.exit(EXIT_FAIL)
 
 
 @main.command()

@@ -6,7 +6,8 @@ A pack is a mapping with an optional ``family`` (the default for its rules) and 
 - ``phrases``: a list of phrases, matched case-insensitively on whole tokens;
 - ``patterns``: spaCy ``Matcher`` token patterns (a list of lists of dicts);
 - ``regex``: a Python regular expression (case-insensitive unless ``case: sensitive``);
-- ``check``: the name of a computed check in ``linter.checks`` (with optional ``params``).
+- ``check``: the name of a computed check in ``linter.checks`` (with optional ``params``);
+- ``model``: a classifier label (``stop``); the model makes the finding, the engine ignores the rule.
 
 See ``docs``/README and ``stoplint explain CODE`` for the fields.
 """
@@ -33,7 +34,7 @@ FAMILIES = {
 FAMILY_LETTER = {v: k for k, v in FAMILIES.items()}
 SEVERITIES = ("error", "warning", "suggestion")
 SEVERITY_RANK = {"suggestion": 1, "warning": 2, "error": 3}
-MATCHER_KEYS = ("phrases", "patterns", "regex", "check")
+MATCHER_KEYS = ("phrases", "patterns", "regex", "check", "model")
 REQUIRED = ("code", "severity", "message", "why", "instead")
 OPTIONAL = (
     "name",
@@ -67,6 +68,7 @@ class Rule:
     patterns: list[list[dict[str, Any]]] | None = None
     regex: str | None = None
     check: str | None = None
+    model: str | None = None  # a classifier label: the model makes this rule's finding
     params: dict[str, Any] = field(default_factory=dict)
     case_sensitive: bool = False
     default: bool = True  # selected unless the user selects otherwise
@@ -84,7 +86,11 @@ class Rule:
         return "none"
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML has it: ten times faster, which is most of the start-up.
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_SafeBase):
     """A safe loader that remembers each mapping's line (as ``__line__``)."""
 
 
@@ -114,18 +120,30 @@ def parse_pack(text: str, origin: str, builtin: bool = True) -> list[dict[str, A
         where = f"{origin}:{mark.line + 1}" if mark else origin
         raise RuleError(f"{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        raise RuleError(f"{origin}: a rule pack is a mapping with a 'rules' list")
+        raise RuleError(f"{origin}:1: a rule pack is a mapping with a 'rules' list")
     family = data.get("family")
     raws = []
-    for raw in data["rules"]:
+    for i, raw in enumerate(data["rules"]):
         if not isinstance(raw, dict):
-            raise RuleError(f"{origin}: each entry of 'rules' must be a mapping")
+            raise RuleError(f"{origin}:{_entry_line(text, i)}: rule #{i + 1}: each entry of 'rules' must be a mapping")
         raw = dict(raw)
         if family and "family" not in raw:
             raw["family"] = family
         raw["__origin__"] = f"{origin}:{raw.get('__line__', '?')}"
         raws.append(raw)
     return raws
+
+
+def _entry_line(text: str, index: int) -> str:
+    """The line of the ``index``-th entry of a pack's ``rules`` list (for messages)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        for key, value in root.value:
+            if key.value == "rules":
+                return str(value.value[index].start_mark.line + 1)
+    except Exception:  # noqa: BLE001 - only for a message
+        pass
+    return "?"
 
 
 def build_rule(raw: dict[str, Any], builtin: bool = True) -> Rule:
@@ -185,12 +203,17 @@ def build_rule(raw: dict[str, Any], builtin: bool = True) -> Rule:
             or not all(isinstance(p, list) and p and all(isinstance(t, dict) for t in p) for p in value)
         ):
             raise RuleError(f"{label}: 'patterns' must be a list of token patterns (lists of mappings)")
+        _check_patterns(value, label)
         rule.patterns = value
     elif kind == "regex":
         if not isinstance(value, str):
             raise RuleError(f"{label}: 'regex' must be a string")
         _check_regex(value, label)
         rule.regex = value
+    elif kind == "model":
+        if value not in ("stop", "templated", "seller_centric", "generic"):
+            raise RuleError(f"{label}: 'model' must name a classifier label (stop, templated, seller_centric, generic)")
+        rule.model = value
     else:
         from .checks import CHECKS
 
@@ -209,17 +232,103 @@ def build_rule(raw: dict[str, Any], builtin: bool = True) -> Rule:
     return rule
 
 
-# Nested quantifiers such as (a+)+ or (\w*)* backtrack catastrophically.
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)[+*{]")
+def _check_patterns(patterns: list, label: str) -> None:
+    """Token patterns spaCy's Matcher accepts (validated against its schema)."""
+    from spacy.matcher import Matcher
+
+    from .nlp import get_nlp
+
+    matcher = Matcher(get_nlp().vocab, validate=True)
+    try:
+        matcher.add("probe", patterns)
+    except (ValueError, KeyError, TypeError) as exc:
+        lines = [x.strip() for x in str(exc).strip().splitlines() if x.strip()]
+        detail = next((x for x in lines if not x.startswith("[")), lines[0] if lines else "bad token pattern")
+        for x in lines:
+            if "->" in x or "field required" in x.lower() or "extra fields" in x.lower():
+                detail = x
+                break
+        raise RuleError(f"{label}: wrong pattern shape ({detail[:160]})") from None
 
 
 def _check_regex(value: str, label: str) -> None:
     try:
-        re.compile(value)
+        parsed = re.compile(value)
     except re.error as exc:
         raise RuleError(f"{label}: regex does not compile ({exc})") from None
-    if _NESTED_QUANTIFIER.search(value):
-        raise RuleError(f"{label}: regex has a nested quantifier, which can backtrack catastrophically")
+    nested = _nested_quantifier(parsed.pattern)
+    if nested:
+        raise RuleError(
+            f"{label}: regex '{nested}' nests a repeat in a repeat without bound, which can backtrack "
+            "catastrophically (bound the inner one, e.g. {1,20}, or make it atomic)"
+        )
+
+
+def _nested_quantifier(pattern: str) -> str | None:
+    """The first group that repeats without bound around a repeat without bound, or None.
+
+    ``(a+)+``, ``(\\w*\\s?)*`` and ``(?:x+y?){2,}`` try exponentially many ways to
+    split a non-matching input; ``(?:\\w+\\s+){0,2}`` (a bounded outer repeat) does not.
+    """
+    try:
+        from re import _parser as sre  # Python 3.11+
+    except ImportError:  # pragma: no cover
+        import sre_parse as sre  # type: ignore[no-redef]
+    try:
+        tree = sre.parse(pattern)
+    except Exception:  # noqa: BLE001 - compiled fine above; be lenient here
+        return None
+    repeats = (sre.MAX_REPEAT, sre.MIN_REPEAT) + ((sre.POSSESSIVE_REPEAT,) if hasattr(sre, "POSSESSIVE_REPEAT") else ())
+    unbounded = sre.MAXREPEAT
+
+    safe = (getattr(sre, "ATOMIC_GROUP", None), getattr(sre, "POSSESSIVE_REPEAT", None))
+
+    def has_unbounded(items) -> bool:
+        for op, av in items:
+            if op in safe:
+                continue  # atomic: never backtracked into
+            if op in repeats:
+                if av[1] == unbounded or has_unbounded(av[2]):
+                    return True
+            for sub in _children(op, av, sre):
+                if has_unbounded(sub):
+                    return True
+        return False
+
+    def walk(items) -> bool:
+        for op, av in items:
+            if op in repeats and op is not getattr(sre, "POSSESSIVE_REPEAT", None):
+                lo, hi, body = av
+                if hi == unbounded and has_unbounded(body):
+                    return True
+                if walk(body):
+                    return True
+                continue
+            for sub in _children(op, av, sre):
+                if walk(sub):
+                    return True
+        return False
+
+    if not walk(tree):
+        return None
+    # Name the offending stretch for the message: the shortest group with a repeat inside.
+    m = re.search(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\})", pattern)
+    return m.group(0) if m else pattern
+
+
+def _children(op, av, sre) -> list:
+    """Sub-pattern lists under one parsed node (groups, branches, lookarounds)."""
+    if op is sre.SUBPATTERN:
+        return [av[-1]]
+    if op is sre.BRANCH:
+        return list(av[1])
+    if op in (sre.ASSERT, sre.ASSERT_NOT):
+        return [av[1]]
+    if op is getattr(sre, "ATOMIC_GROUP", None):
+        return [av]
+    if op is sre.GROUPREF_EXISTS:
+        return [x for x in av[1:] if x is not None]
+    return []
 
 
 def builtin_pack_files() -> list[tuple[str, str]]:
@@ -353,3 +462,46 @@ def _specificity(selector: str) -> int:
     if sel.lower().replace("-", "_") in FAMILY_LETTER:
         return 1
     return len(sel)
+
+
+@dataclass
+class ExampleFailure:
+    rule: Rule
+    kind: str  # flag | pass
+    index: int  # 1-based
+    text: str
+
+    def __str__(self) -> str:
+        first = self.text.strip().splitlines()[0] if self.text.strip() else ""
+        if len(first) > 70:
+            first = first[:69] + "…"
+        what = "should be flagged but is not" if self.kind == "flag" else "should pass but is flagged"
+        return f"{self.rule.origin}: rule {self.rule.code}: {self.kind} example {self.index} {what}: {first!r}"
+
+
+def pack_rules(folder: str, extra_folders: list[str] | tuple[str, ...] = ()) -> tuple[list[Rule], list[Rule]]:
+    """Validate the pack in ``folder`` (after the built-ins and ``extra_folders``):
+    (the rules it defines, the built-in rules it changes).  RuleError if invalid."""
+    rules = load_rules([*extra_folders, folder])
+    files = {origin for origin, _ in pack_files(folder)}
+    own = [r for r in rules if not r.builtin and r.origin.rsplit(":", 1)[0] in files]
+    changed = [r for r in rules if r.builtin and any(f"(changed in {f}:" in r.origin for f in files)]
+    return own, changed
+
+
+def run_pack_examples(rules: list[Rule], folders: list[str]) -> list[ExampleFailure]:
+    """Lint each rule's own examples with the rule alone: flag ones must fire, pass ones must not."""
+    from .api import Linter, Options
+
+    if not rules:
+        return []
+    linter = Linter(Options(select=[r.code for r in rules], use_model=False, rule_folders=list(folders)))
+    failures = []
+    for rule in rules:
+        ext = ".j2" if rule.family == "template" else ".txt"
+        for kind in ("flag", "pass"):
+            for i, text in enumerate(rule.examples.get(kind, []), start=1):
+                found = any(f.code == rule.code for r in linter.lint_text(text, path="example" + ext) for f in r.findings)
+                if found != (kind == "flag"):
+                    failures.append(ExampleFailure(rule, kind, i, text))
+    return failures
