@@ -102,3 +102,11 @@ def test_good_folder_passes():
     proc = run_cli("check", "examples/good")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert not re.search(r"^examples/good/\S+:\d+:\d+: [TSGQM]\d{3} (warning|error) ", proc.stdout, re.M), proc.stdout
+
+
+def test_fake_re_subject_is_an_error_on_the_subject_line():
+    status, result = check_json("examples/bad/fake-re-subject.txt", "no-model")
+    assert status == 1
+    q110 = [f for f in result["findings"] if f["code"] == "Q110"]
+    assert [(f["line"], f["column"], f["severity"]) for f in q110] == [(1, 10, "error")], describe(result["findings"])
+    assert q110[0]["text"].lower().startswith("re:")
