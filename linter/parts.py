@@ -120,7 +120,10 @@ def find_parts(email: Email, doc: Doc) -> Parts:
         s, e = _trim(text, sent.start_char, sent.end_char)
         if e > s:
             parts.sentences.append((s, e))
-    parts.body_sentences = [(s, e) for s, e in parts.sentences if body[0] <= s < body[1]]
+    # a sentence that begins with the greeting ("Wayne, I'm reaching out...") starts the body where the greeting ends
+    parts.body_sentences = [
+        _trim(text, max(s, body[0]), e) for s, e in parts.sentences if body[0] <= s < body[1] or s < body[0] < e
+    ]
     if parts.body_sentences:
         first = parts.body_sentences[0]
         ranges["opener"] = [(first[0], min(first[1], body[1]))]
