@@ -161,3 +161,12 @@ def test_long_subject():
     assert findings("Q112", text) == [("Q112", 1, 10, 1, 86)]
     assert messages("Q112", text) == ["The subject runs to 14 words; inboxes cut it off"]
     assert findings("Q112", "Subject: 12 sales leaders, Bristol, March 6\n\nHi Omar,\n") == []
+
+
+# -- opener scope: the first sentence may share its line with the greeting ------------
+
+
+def test_opener_after_a_greeting_on_the_same_line():
+    text = "Wayne, I'm reaching out because your team doubled.\n\nWorth a look?\n"
+    assert findings("T102", text) == [("T102", 1, 8, 1, 26)]
+    assert findings("T102", "Wayne, your team doubled. I'm reaching out with one idea.\n") == []
