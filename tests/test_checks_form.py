@@ -168,5 +168,5 @@ def test_long_subject():
 
 def test_opener_after_a_greeting_on_the_same_line():
     text = "Wayne, I'm reaching out because your team doubled.\n\nWorth a look?\n"
-    assert findings("T102", text) == [("T102", 1, 8, 1, 26)]
+    assert findings("T102", text) == [("T102", 1, 8, 1, 24)]
     assert findings("T102", "Wayne, your team doubled. I'm reaching out with one idea.\n") == []
