@@ -214,3 +214,29 @@ def test_missing_explicit_config(project):
 
 def test_underscore_keys_are_accepted():
     assert validate({"fail_on": "error", "extend_select": ["T"]}, "x.toml") == {"fail-on": "error", "extend-select": ["T"]}
+
+
+def test_sample_config_is_valid_and_finds_the_sample_pack():
+    from conftest import ROOT
+
+    config = load_config(str(ROOT / "examples" / "stoplint.toml"))
+    assert config.values["fail-on"] == "warning" and config.values["max-score"] == 60
+    assert config.values["per-file-ignores"] == {"sequences/breakup-*.j2": ["Q"], "templates/transactional/*": ["S", "T"]}
+    proc = run_cli("rules", "--config", "examples/stoplint.toml")
+    assert proc.returncode == 0, proc.stderr
+    assert "G901  generic         warning    Uses an internal product code name the buyer has never heard" in proc.stdout
+
+
+def test_ci_examples_run_the_gate_and_upload_reports():
+    import yaml
+
+    from conftest import ROOT
+
+    gh = yaml.safe_load((ROOT / "examples" / "ci" / "github-actions.yml").read_text())
+    steps = gh["jobs"]["stoplint"]["steps"]
+    runs = "\n".join(s.get("run", "") for s in steps)
+    assert "stoplint check --format github" in runs and "--format sarif -o stoplint.sarif" in runs
+    assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in steps)
+    gl = yaml.safe_load((ROOT / "examples" / "ci" / "gitlab-ci.yml").read_text())["stoplint"]
+    assert gl["artifacts"]["reports"]["junit"] == "stoplint-junit.xml"
+    assert gl["script"][-1] == "stoplint check --format junit -o stoplint-junit.xml emails/ templates/"
