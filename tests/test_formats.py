@@ -264,3 +264,11 @@ def test_html_family_filter_in_headless_browser(report, tmp_path):
     subprocess.run([exe, *flags, f"--screenshot={shot}", "--window-size=1200,900", page.as_uri()],
                    capture_output=True, timeout=120)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+def test_statistics_counts_per_code(folder):
+    proc = run_cli("check", "--no-model", "--config", "stoplint.toml", "--statistics", "mail.txt", "good.txt", cwd=folder)
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.splitlines()
+    i = lines.index("    2  G901  Leans on the word synergy")
+    assert lines[i + 1 : i + 3] == ["    1  Q901  Shouts URGENT", "    1  T901  Says it is circling back"]
