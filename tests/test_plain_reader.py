@@ -91,3 +91,10 @@ def test_unreadable_input_raises_one_line_reason(data, reason):
         read_bytes("bad.txt", data)
     assert reason in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_opener_on_the_greeting_line():
+    email = read("Hello Tom, allow me to introduce our company. We sell boxes.\n\nBest,\nKim\n")
+    parts = parts_of(email)
+    assert parts["greeting"] == ["Hello Tom,"]
+    assert parts["opener"] == ["allow me to introduce our company."]
