@@ -101,7 +101,7 @@ class Linter:
         findings = analysis.findings
         res = FileResult(path=email.path, row=email.row, email=email)
         if self.model is not None:
-            prediction = self.model.predict(analysis)
+            prediction = self.model.predict(analysis, linter=self)
             res.model = prediction.probabilities
             res.score = round(100 * prediction.probabilities["stop"])
             res.categories = {fam: round(100 * prediction.probabilities[fam]) for fam in scoring.SCORED_FAMILIES}

@@ -285,3 +285,47 @@ def explain(code: str) -> None:
                 click.echo(f"  - {lines[0]}")
                 for line in lines[1:]:
                     click.echo(f"    {line}")
+
+
+@main.command()
+@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, writable=True), help="Model file to write (JSON).")
+@click.option("--weight", "-w", "weights", multiple=True, type=click.FloatRange(min=0.0, min_open=True),
+              help="Sample weight of each DATA file, in order (default 1.0 each).")
+@click.option("--no-cv", is_flag=True, help="Skip the grouped cross-validation (faster; no metrics in the file).")
+def train(data, output, weights, no_cv) -> None:
+    """Train the classifier from labelled JSONL files and write the model file."""
+    from .training import DataError, train as run_training, write_model
+
+    if len(weights) > len(data):
+        raise click.BadParameter(f"{len(weights)} weights for {len(data)} files", param_hint="--weight")
+    try:
+        model = run_training(list(data), list(weights), cv=not no_cv, log=lambda s: click.echo(s, err=True))
+    except DataError as exc:
+        raise click.ClickException(str(exc)) from None
+    write_model(model, output)
+    click.echo(f"wrote {output}: {len(model['vocabulary'])} n-grams, {len(model['dense']['names'])} dense features")
+
+
+@main.command("eval")
+@click.argument("data", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False), help="Model file (default: the shipped one).")
+@click.option("--no-model", is_flag=True, help="Score with the rules alone.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def eval_cmd(data, model_path, no_model, fmt) -> None:
+    """Score labelled JSONL and print ROC AUC per label, accuracy, F1, Spearman and pairwise accuracy."""
+    import json
+
+    from .training import DataError, evaluate_files, format_metrics
+
+    try:
+        result = evaluate_files(list(data), model_path=model_path, use_model=not no_model)
+    except DataError as exc:
+        raise click.ClickException(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2, sort_keys=True))
+        return
+    click.echo(format_metrics(result["metrics"], f"{', '.join(data)} scored by {result['scorer']}"))
+    g = result["good_emails"]
+    if g["good"]:
+        click.echo(f"  good emails (quality >= 3.67) with a warning or error: {g['flagged']:.1%} of {g['good']} (M codes aside)")

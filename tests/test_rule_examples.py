@@ -1,5 +1,7 @@
 """Every rule's own examples: each `flag` example gets the rule, each `pass` example does not."""
 
+import functools
+
 import pytest
 
 from conftest import codes_of, rule_linter
@@ -17,7 +19,8 @@ CASES = [
 @pytest.mark.parametrize("code,kind,text", CASES)
 def test_rule_example(code, kind, text):
     ext = ".j2" if rule_is_template(code) else ".txt"
-    found = codes_of(rule_linter(code).lint_text(text, path="example" + ext))
+    linter = model_linter(code) if BY_CODE[code].kind == "model" else rule_linter(code)
+    found = codes_of(linter.lint_text(text, path="example" + ext))
     if kind == "flag":
         assert code in found, f"{code} should flag:\n{text}"
     else:
@@ -27,6 +30,17 @@ def test_rule_example(code, kind, text):
 #: Rules whose examples are plain text (a .txt), and templated-family rules about merge fields (a .j2).
 PLAIN_TEXT_M = {"M101"}
 TEMPLATE_T = {"T201", "T202"}
+
+
+BY_CODE = {rule.code: rule for rule in RULES}
+
+
+@functools.cache
+def model_linter(code: str):
+    """The model makes a `model` rule's finding: that rule's examples run with the model on."""
+    from linter import Linter, Options
+
+    return Linter(Options(select=[code], use_model=True))
 
 
 def rule_is_template(code: str) -> bool:

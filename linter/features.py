@@ -1,0 +1,271 @@
+"""Features of one email for the classifier, shared by training and lint time.
+
+Three groups, all computed from an :class:`~linter.engine.Analysis`:
+
+- **n-grams**: the email's words, lower-cased, with numbers folded into ``<num>`` and
+  every merge field folded into a token naming the *kind* of slot it is (``<name>``,
+  ``<company>``, ``<title>``, ``<research>``, ``<other>``): a template that only swaps in
+  a name reads very differently from one that asks the writer for a real observation.
+  Fields come from the template reader (``Email.fields``); merge tags it did not parse
+  (or all of them, when no template reader is installed) are recognised here by shape.
+- **rule hits**: the number of findings per rule family (``rules:templated`` …), from
+  every built-in rule, whatever the user selected.
+- **metrics**: the figures :func:`linter.context.compute_metrics` gives (words, self
+  share, specifics, questions …), some on a log scale.
+
+Nothing here imports scikit-learn: the same code feeds ``linter.training`` and
+``linter.model``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+SLOT_KINDS = ("name", "company", "title", "research", "other")
+NUMBER_TOKEN = "<num>"
+#: The families whose hit counts are features (the model's own rule kind never is).
+RULE_FAMILIES = ("templated", "seller_centric", "generic", "quit", "template")
+#: Metrics fed through log1p: counts whose effect flattens out.
+LOG_METRICS = frozenset(
+    "words sentences paragraphs self_words you_words questions exclamations caps_words links specifics "
+    "longest_paragraph words_per_sentence merge_fields subject_words".split()
+)
+
+DEFAULT_ANALYZER = {
+    "lowercase": True,
+    "ngram_range": [1, 2],
+    "number_token": NUMBER_TOKEN,
+    "slot_tokens": [f"<{k}>" for k in SLOT_KINDS],
+    "sublinear_tf": True,
+    "norm": "l2",
+    "smooth_idf": True,
+}
+
+# Words, numbers (with their unit signs), and the punctuation that carries tone.
+_TOKEN_RE = re.compile(r"[$£€]?\d[\d,.:]*(?:%|k\b|x\b|m\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*|[?!]")
+
+# Merge tags the plain reader leaves in the text (a template reader, if any, has already
+# turned its fields into Email.fields, which win).  Order matters: longest forms first.
+_TAG_RES = (
+    re.compile(r"\{\{\{?\s*([^{}\n]{1,80}?)\s*\}?\}\}"),  # {{ first_name }}, {{{x}}}
+    re.compile(r"\*\|([A-Z0-9_:]{1,40})\|\*"),  # *|FNAME|*
+    re.compile(r"%%?([A-Za-z][\w.]{0,40})%%?"),  # %FIRSTNAME%
+    re.compile(r"\{([^{}\n]{1,80})\}"),  # {FirstName}, {Hi|Hello}
+    re.compile(r"\[([^\[\]\n]{2,120})\](?!\()"),  # [First Name], [specific metric...]; not [a](b)
+    re.compile(r"<<\s*([^<>\n]{1,60}?)\s*>>"),  # <<Company>>
+)
+_SLOT_WORDS = (
+    ("research", re.compile(
+        r"specific|insert|personali[sz]|observ|recent|research|mention|detail|reference|custom|relevant|"
+        r"pain|problem|challenge|trigger|metric|result|news|article|post|podcast|report|achievement|"
+        r"compliment|reason|goal|initiative|announcement|project|funding|hire|hiring|launch|stat|"
+        r"outcome|case|example|insight|point|note|something|why|how|what|which", re.I)),
+    ("name", re.compile(r"\b(?:first|last|full|given|sur)?_?name\b|fname|lname|firstname|lastname|contact|prospect|"
+                        r"recipient|^name$|first[ _]?name|full[ _]?name", re.I)),
+    ("company", re.compile(r"company|organi[sz]ation|\borg\b|account|business|brand|firm|employer|school|"
+                           r"agency|startup|store|shop|team|publication|outlet|website|domain", re.I)),
+    ("title", re.compile(r"title|role|position|\bjob\b|department|seniority|function", re.I)),
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # the feature token (lower-cased word, <num>, or a slot token)
+    start: int  # text offsets in Email.text
+    end: int
+
+
+@dataclass
+class EmailFeatures:
+    """What the model sees of one email."""
+
+    tokens: list[Token]
+    dense: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def words(self) -> list[str]:
+        return [t.text for t in self.tokens]
+
+
+def slot_kind(name: str) -> str:
+    """The kind of slot a merge field's name (or bracketed instruction) asks for."""
+    raw = name.strip()
+    if "|" in raw and not raw.lower().startswith(("default", "fallback")):
+        # spintax {Hi|Hello} or a filter {{ name | default("there") }}
+        head = raw.split("|", 1)[0].strip()
+        if re.fullmatch(r"[\w. ]{1,40}", head) and ("(" in raw or ":" in raw):
+            raw = head
+        else:
+            return "other"
+    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", raw).replace("_", " ").replace(".", " ").strip()
+    n_words = len(words.split())
+    research = _SLOT_WORDS[0][1]
+    if n_words >= 4 or (n_words >= 2 and research.search(words)):
+        return "research"
+    for kind, pattern in _SLOT_WORDS[1:]:
+        if pattern.search(words) or pattern.search(raw):
+            if kind == "name" and re.search(r"my|sender|your|rep|signature|company", words, re.I):
+                return "company" if re.search(r"company", words, re.I) else "other"
+            return kind
+    if research.search(words):
+        return "research"
+    return "other"
+
+
+def _field_ranges(email) -> list[tuple[int, int, str]]:
+    """(text_start, text_end, slot) of every merge field in the email's text."""
+    out = [(f.text_start, f.text_end, f.slot if f.slot in SLOT_KINDS else "other") for f in email.fields]
+    taken = [(s, e) for s, e, _ in out]
+    text = email.text
+    for pattern in _TAG_RES:
+        for m in pattern.finditer(text):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            inner = m.group(1)
+            if pattern.pattern.startswith(r"\[") and not _looks_like_slot(inner):
+                continue
+            taken.append((s, e))
+            out.append((s, e, slot_kind(inner)))
+    out.sort()
+    return out
+
+
+def _looks_like_slot(inner: str) -> bool:
+    """Square brackets are also prose ("[sic]", "[1]"); a slot is a placeholder."""
+    inner = inner.strip()
+    if not inner or inner.isdigit() or inner.lower() in {"sic", "x", "edit", "link"}:
+        return inner.lower() == "link"
+    return inner[0].isupper() or inner.isupper() or "_" in inner or len(inner.split()) >= 2
+
+
+def tokenize(email) -> list[Token]:
+    """The email's feature tokens, each with its text range (for explanations)."""
+    text = email.text
+    fields = _field_ranges(email)
+    tokens: list[Token] = []
+    pos = 0
+    for s, e, slot in fields + [(len(text), len(text), None)]:
+        if s < pos:
+            continue
+        for m in _TOKEN_RE.finditer(text, pos, s):
+            word = m.group()
+            if word[0].isdigit() or word[0] in "$£€":
+                tokens.append(Token(NUMBER_TOKEN, m.start(), m.end()))
+            else:
+                tokens.append(Token(word.lower().replace("’", "'"), m.start(), m.end()))
+        if slot is not None:
+            tokens.append(Token(f"<{slot}>", s, e))
+        pos = e
+    return tokens
+
+
+def ngrams(words: list[str] | tuple[str, ...], n_min: int = 1, n_max: int = 2) -> list[str]:
+    """Word n-grams joined by spaces (scikit-learn's order: all unigrams, then bigrams …)."""
+    out: list[str] = []
+    n_words = len(words)
+    for n in range(n_min, n_max + 1):
+        if n == 1:
+            out.extend(words)
+        else:
+            out.extend(" ".join(words[i : i + n]) for i in range(n_words - n + 1))
+    return out
+
+
+def ngram_spans(tokens: list[Token], n_min: int, n_max: int) -> dict[str, list[tuple[int, int]]]:
+    """Each n-gram's text ranges in the email."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for n in range(n_min, n_max + 1):
+        for i in range(len(tokens) - n + 1):
+            gram = " ".join(t.text for t in tokens[i : i + n])
+            spans.setdefault(gram, []).append((tokens[i].start, tokens[i + n - 1].end))
+    return spans
+
+
+def family_counts(findings: Iterable, family_of: dict[str, str] | None = None) -> dict[str, int]:
+    counts = {fam: 0 for fam in RULE_FAMILIES}
+    for f in findings:
+        fam = family_of.get(f.code, f.category) if family_of else f.category
+        if fam in counts:
+            counts[fam] += 1
+    return counts
+
+
+def dense_features(metrics: dict[str, float], counts: dict[str, int]) -> dict[str, float]:
+    """Rule-hit counts and metrics as named numbers (before the model's scaling)."""
+    out: dict[str, float] = {}
+    for fam in RULE_FAMILIES:
+        out[f"rules:{fam}"] = math.log1p(counts.get(fam, 0))
+    for key, value in metrics.items():
+        value = float(value)
+        out[f"metric:{key}"] = math.log1p(max(value, 0.0)) if key in LOG_METRICS else value
+    return out
+
+
+_SELF_START = frozenset("i i'm i've i'd i'll we we're we've we'd we'll my our us me".split())
+_YOU_START = frozenset("you you're you've you'd you'll your yours".split())
+_TIME_ASK = re.compile(
+    r"\b(?:call|chat|meeting|meet|demo|minutes|mins|calendar|calendly|zoom|coffee|time\s+(?:this|next)|"
+    r"hop\s+on|jump\s+on|schedule|slot|availability|available)\b", re.I)
+_INTEREST_ASK = re.compile(
+    r"\b(?:worth|interested|open\s+to|make\s+sense|useful|helpful|relevant|want\s+me\s+to|should\s+i|"
+    r"curious|mind\s+if|would\s+it\s+help)\b", re.I)
+# Vague value words (RUBRIC.md section 3), counted, not flagged: the rules point at them.
+_VAGUE = frozenset(
+    "leverage leveraging synergy synergies seamless seamlessly robust innovative innovation cutting edge "
+    "empower empowering unlock streamline streamlined holistic revolutionary game changer world class "
+    "best in class solution solutions next level growth scale scalable transform transformation "
+    "optimize optimise boost maximize maximise efficiency efficiencies leading premier".split()
+)
+
+
+def text_features(ctx, tokens: list[Token]) -> dict[str, float]:
+    """Whole-email figures the rubric reads: who the sentences are about, what the ask is,
+    how much is vague value, and which kinds of merge slot the writer relies on."""
+    text = ctx.text
+    body = ctx.parts.body_sentences
+    self_start = you_start = 0
+    for s, e in body:
+        first = _TOKEN_RE.search(text, s, e)
+        word = first.group().lower().replace("’", "'") if first else ""
+        self_start += word in _SELF_START
+        you_start += word in _YOU_START
+    n = max(len(body), 1)
+    opener = body[0] if body else (0, 0)
+    first_word = _TOKEN_RE.search(text, *opener) if body else None
+    cta = ctx.parts.first("cta") or (0, 0)
+    cta_text = text[cta[0]:cta[1]]
+    words = [t.text for t in tokens]
+    n_words = max(len(words), 1)
+    vague = sum(1 for w in words if w in _VAGUE)
+    slots = Counter(w[1:-1] for w in words if w.startswith("<") and w.endswith(">") and w != NUMBER_TOKEN)
+    out = {
+        "text:self_start_share": self_start / n,
+        "text:you_start_share": you_start / n,
+        "text:opens_with_self": float(bool(first_word) and first_word.group().lower().replace("’", "'") in _SELF_START),
+        "text:time_ask": float(bool(_TIME_ASK.search(cta_text))),
+        "text:interest_ask": float(bool(_INTEREST_ASK.search(cta_text))),
+        "text:time_words": math.log1p(len(_TIME_ASK.findall(text))),
+        "text:vague_per_100": 100 * vague / n_words,
+        "text:numbers_per_100": 100 * words.count(NUMBER_TOKEN) / n_words,
+        "text:bullets": math.log1p(len(re.findall(r"(?m)^[ \t]*(?:[-*•]|\d+[.)])[ \t]+\S", text))),
+    }
+    for kind in SLOT_KINDS:
+        out[f"slots:{kind}"] = math.log1p(slots.get(kind, 0))
+    return out
+
+
+def extract(analysis, findings: Iterable | None = None) -> EmailFeatures:
+    """Features of an analysed email; ``findings`` are the built-in rules' findings
+    (defaults to the analysis's own, when it ran every built-in rule)."""
+    email = analysis.email
+    ctx = analysis.context
+    counts = family_counts(analysis.findings if findings is None else findings)
+    tokens = tokenize(email)
+    dense = dense_features(ctx.metrics, counts)
+    dense.update(text_features(ctx, tokens))
+    return EmailFeatures(tokens=tokens, dense=dense)
