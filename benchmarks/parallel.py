@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -59,11 +60,22 @@ def write_emails(folder: Path, count: int) -> None:
         (folder / f"email-{i:05d}.txt").write_text(body, encoding="utf-8")
 
 
+CPU: dict[int, float] = {}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(folder: Path, jobs: int, extra: list[str]) -> tuple[float, bytes]:
+    """Wall-clock seconds of one run (and its CPU seconds, all processes, in CPU[jobs])."""
     cmd = [sys.executable, "-m", "linter", "check", "--format", "json", "--jobs", str(jobs), *extra, str(folder)]
+    cpu0 = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, env={**os.environ, "NO_COLOR": "1"})
     elapsed = time.perf_counter() - start
+    CPU[jobs] = min(CPU.get(jobs, float("inf")), _children_cpu() - cpu0)
     if proc.returncode not in (0, 1):
         sys.exit(f"stoplint failed ({proc.returncode}): {proc.stderr.decode()[-500:]}")
     return elapsed, proc.stdout
@@ -80,14 +92,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="stoplint-bench-") as tmp:
         folder = Path(tmp)
         write_emails(folder, args.emails)
+        load_before = os.getloadavg()[0]
         serial = min(run(folder, 1, extra)[0] for _ in range(args.repeat))
         parallel = min(run(folder, args.jobs, extra)[0] for _ in range(args.repeat))
         _, out1 = run(folder, 1, extra)
         _, out2 = run(folder, args.jobs, extra)
     same = out1 == out2
-    print(f"emails: {args.emails}  cpus: {os.cpu_count()}  model: {'off' if args.no_model else 'default'}")
-    print(f"--jobs 1: {serial:6.2f} s  ({args.emails / serial:6.0f} emails/s)")
-    print(f"--jobs {args.jobs}: {parallel:6.2f} s  ({args.emails / parallel:6.0f} emails/s)")
+    print(f"emails: {args.emails}  cpus: {os.cpu_count()}  model: {'off' if args.no_model else 'default'}  "
+          f"load average before: {load_before:.2f}, after: {os.getloadavg()[0]:.2f}")
+    print(f"--jobs 1: {serial:6.2f} s wall  ({args.emails / serial:6.0f} emails/s)  {CPU[1]:6.2f} s CPU")
+    print(f"--jobs {args.jobs}: {parallel:6.2f} s wall  ({args.emails / parallel:6.0f} emails/s)  {CPU[args.jobs]:6.2f} s CPU")
+    if load_before > 0.5:
+        print("note: other work was running; wall-clock speed-up needs idle cores to show")
     print(f"speed-up: {serial / parallel:.2f}x   identical output: {'yes' if same else 'NO'}")
     if not same:
         sys.exit(1)
