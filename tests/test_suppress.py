@@ -152,3 +152,24 @@ def test_cli_flag_and_explain(pack):
     proc = run_cli("explain", "M901")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("M901 (unused-suppression) — Suppression comment silences nothing\n")
+
+
+@pytest.mark.parametrize(
+    "ext,text",
+    [
+        (".j2", 'Hi {{ first_name | default("there") }},\n\n{# stoplint: disable-next-line=T101 #}\n'
+                "I hope this email finds you well.\nHope you are doing well.\n"),
+        (".html", "<html><body>\n<!-- stoplint: disable=T101 -->\n<p>I hope this email finds you well.</p>\n"
+                  "<!-- stoplint: enable=T101 -->\n<p>Hope you are doing well.</p>\n</body></html>\n"),
+        (".hbs", "Hi {{first_name}},\n\n{{!-- stoplint: disable-next-line=templated --}}\n"
+                 "I hope this email finds you well.\nHope you are doing well.\n"),
+    ],
+)
+def test_comment_syntax_of_each_format(ext, text):
+    from linter.readers import known_extensions
+
+    if ext not in known_extensions():
+        pytest.skip(f"no reader for {ext} in this checkout")
+    linter = Linter(Options(select=["T101"], use_model=False))
+    (res,) = linter.lint_text(text, path="mail" + ext)
+    assert [(f.code, f.line) for f in res.findings] == [("T101", 5)]
