@@ -98,3 +98,11 @@ def test_opener_on_the_greeting_line():
     parts = parts_of(email)
     assert parts["greeting"] == ["Hello Tom,"]
     assert parts["opener"] == ["allow me to introduce our company."]
+
+
+def test_markdown_emphasis_is_markup_not_prose():
+    email = read("I'm **Liam**, founder of _Stackwise_; see snake_case and\n\n* a bullet\n", name="draft.md")
+    assert "I'm Liam, founder of Stackwise; see snake_case and" in email.text
+    assert "* a bullet" in email.text
+    start = email.text.index("Stackwise")
+    assert email.position(start, start + 9)[2:6] == (1, 27, 1, 36)  # "_" sits at column 26

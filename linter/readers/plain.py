@@ -160,14 +160,23 @@ def _front_matter_subject(source: str, lines) -> tuple[int, int, int] | None:
     return None
 
 
+# Emphasis markers (**bold**, _italic_) are markup, not prose: a run of * or _ that opens
+# or closes a word. Intraword underscores (snake_case) and list bullets ("* item") stay.
+MD_EMPHASIS_RE = re.compile(r"(?<![\w*])\*{1,3}(?=[^\s*])|(?<=[^\s*])\*{1,3}(?![\w*])|(?<![\w_])_{1,3}(?=[^\s_])|(?<=[^\s_])_{1,3}(?![\w_])")
+MD_INLINE_RE = re.compile(f"{MD_LINK_RE.pattern}|(?P<emphasis>{MD_EMPHASIS_RE.pattern})")
+
+
 def _emit_markdown_line(builder: TextBuilder, source: str, s: int, e: int, emit: Emit) -> int:
-    """Emit one Markdown line: heading marks dropped, link text kept, URLs counted not linted."""
+    """Emit one Markdown line: heading and emphasis marks dropped, link text kept, URLs counted not linted."""
     links = 0
     heading = MD_HEADING_RE.match(source, s, e)
     pos = heading.end() if heading else s
-    for m in MD_LINK_RE.finditer(source, pos, e):
+    for m in MD_INLINE_RE.finditer(source, pos, e):
+        links += len(URL_RE.findall(source, pos, m.start()))
         emit(builder, source, pos, m.start())
-        if m.group(1):  # an image: neither prose nor a link the buyer clicks
+        if m.group("emphasis"):
+            pass
+        elif m.group(1):  # an image: neither prose nor a link the buyer clicks
             builder.put(" ", m.start(), m.end())
         else:
             links += 1
