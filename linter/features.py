@@ -186,20 +186,26 @@ def ngram_spans(tokens: list[Token], n_min: int, n_max: int) -> dict[str, list[t
     return spans
 
 
-def family_counts(findings: Iterable, family_of: dict[str, str] | None = None) -> dict[str, int]:
+def family_counts(findings: Iterable, strong: bool = False) -> dict[str, int]:
+    """Findings per family (``strong``: only warnings and errors)."""
     counts = {fam: 0 for fam in RULE_FAMILIES}
     for f in findings:
-        fam = family_of.get(f.code, f.category) if family_of else f.category
-        if fam in counts:
-            counts[fam] += 1
+        if f.category in counts and (not strong or f.severity in ("warning", "error")):
+            counts[f.category] += 1
     return counts
 
 
-def dense_features(metrics: dict[str, float], counts: dict[str, int]) -> dict[str, float]:
-    """Rule-hit counts and metrics as named numbers (before the model's scaling)."""
+def dense_features(metrics: dict[str, float], findings: list) -> dict[str, float]:
+    """Rule hits and metrics as named numbers (before the model's scaling)."""
+    from .scoring import combine
+
     out: dict[str, float] = {}
+    counts = family_counts(findings)
+    strong = family_counts(findings, strong=True)
     for fam in RULE_FAMILIES:
-        out[f"rules:{fam}"] = math.log1p(counts.get(fam, 0))
+        out[f"rules:{fam}"] = math.log1p(counts[fam])
+        out[f"strong:{fam}"] = math.log1p(strong[fam])
+    out["rules:score"] = combine(f for f in findings if f.category != "template") / 100
     for key, value in metrics.items():
         value = float(value)
         out[f"metric:{key}"] = math.log1p(max(value, 0.0)) if key in LOG_METRICS else value
@@ -264,8 +270,7 @@ def extract(analysis, findings: Iterable | None = None) -> EmailFeatures:
     (defaults to the analysis's own, when it ran every built-in rule)."""
     email = analysis.email
     ctx = analysis.context
-    counts = family_counts(analysis.findings if findings is None else findings)
     tokens = tokenize(email)
-    dense = dense_features(ctx.metrics, counts)
+    dense = dense_features(ctx.metrics, list(analysis.findings if findings is None else findings))
     dense.update(text_features(ctx, tokens))
     return EmailFeatures(tokens=tokens, dense=dense)

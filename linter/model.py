@@ -173,7 +173,7 @@ class Model:
         contributions = [{**c, "weight": round(c["weight"], 4)} for c in shown]
         prediction = Prediction(probabilities={k: round(v, 4) for k, v in probs.items()}, contributions=contributions)
         rule = _model_rule(linter)
-        if rule is not None and probs["stop"] >= self.threshold:
+        if rule is not None and probs["stop"] >= self.threshold and feats.tokens:  # nothing to judge in an empty email
             prediction.finding = self._finding(analysis.email, rule, probs["stop"], items)
         return prediction
 
@@ -199,15 +199,22 @@ class Model:
                                "text": email.source[w[0]:w[1]]} for w in where[:5]],
                 })
         counts = features.family_counts(findings)
+        strong = features.family_counts(findings, strong=True)
         metrics = analysis.context.metrics
         for j, name in enumerate(self.dense_names):
             weight = float(z[j]) * float(self.w_dense[stop, j])
             if weight == 0.0:
                 continue
             kind, _, key = name.partition(":")
-            if kind == "rules":
+            if kind == "rules" and key == "score":
+                value = round(100 * feats.dense.get(name, 0.0))
+                label = f"rules-only score ({value})"
+            elif kind == "rules":
                 value = counts.get(key, 0)
                 label = f"{FAMILY_LABEL.get(key, key)} rule hits ({value})"
+            elif kind == "strong":
+                value = strong.get(key, 0)
+                label = f"{FAMILY_LABEL.get(key, key)} warnings and errors ({value})"
             elif kind == "metric":
                 value = metrics.get(key)
                 shown = f"{value:.2f}" if isinstance(value, float) and not float(value).is_integer() else f"{value:g}" if value is not None else "?"

@@ -38,8 +38,8 @@ from .model import FORMAT, LABELS, Model
 
 #: Hyper-parameters (chosen by grouped cross-validation on the public file; see MODEL_CARD.md).
 DEFAULT_SETTINGS = {
-    "C": 16.0,
-    "dense_weight": 0.35,
+    "C": 4.0,
+    "dense_weight": 0.1,
     "min_df": 2,
     "max_vocab": 1500,
     "ngram_range": [1, 2],

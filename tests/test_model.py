@@ -182,7 +182,7 @@ def test_contributions_name_ngrams_with_their_lines():
             if span["end_line"] == span["line"]:
                 line = lines[span["line"] - 1]
                 assert line[span["column"] - 1 : span["end_column"] - 1] == span["text"]
-    rules = [c for c in res.contributions if c["kind"] == "rules"]
+    rules = [c for c in res.contributions if c["kind"] == "rules" and c["name"] != "rules:score"]
     assert all(c["feature"].endswith(f"rule hits ({c['value']})") for c in rules)
 
 
@@ -214,6 +214,12 @@ def test_no_model_file_falls_back_to_rules(monkeypatch, tmp_path):
     res = Linter(Options()).lint_text(BAD, path="a.txt")[0]
     assert res.model is None and res.score is not None
     assert "Q900" not in [f.code for f in res.findings]
+
+
+def test_empty_email_gets_no_model_finding():
+    proc = run_cli("check", "--format", "json", "-", input="\n")
+    result = json.loads(proc.stdout)["files"][0]
+    assert result["findings"] == [] and result["model"] is not None
 
 
 def test_wrong_format_is_refused():
