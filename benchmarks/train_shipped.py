@@ -40,8 +40,17 @@ def main(argv: list[str] | None = None) -> int:
     # The file records names and hashes of its data, never where they sat on this machine.
     text = dumps(model)
     if args.check:
-        same = args.output.is_file() and args.output.read_text(encoding="utf-8") == text
+        old = args.output.read_text(encoding="utf-8") if args.output.is_file() else ""
+        same = old == text
         print("shipped model reproduced byte for byte" if same else f"{args.output} differs from a fresh training run")
+        if not same and old:
+            import json
+
+            before = json.loads(old)
+            for key, why in (("rules_version", "the rule packs changed"), ("training_data", "the training data changed"),
+                             ("sklearn_version", "scikit-learn's version changed")):
+                if before.get(key) != model.get(key):
+                    print(f"  {why} since it was trained: retrain with `python benchmarks/train_shipped.py`")
         return 0 if same else 1
     args.output.write_text(text, encoding="utf-8")
     print(f"wrote {args.output} ({len(text.encode()):,} bytes)")
