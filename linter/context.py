@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -44,8 +45,21 @@ class Context:
         return self.parts.get(scope)
 
     def tokens_in(self, scope: str) -> list[Token]:
-        ranges = self.parts.get(scope)
-        return [t for t in self.doc if not t.is_space and any(s <= t.idx < e for s, e in ranges)]
+        return self._tokens_in_ranges(self.parts.get(scope))
+
+    @functools.cached_property
+    def _token_starts(self) -> list[int]:
+        return self.doc.to_array("IDX").tolist() if len(self.doc) else []
+
+    def _tokens_in_ranges(self, ranges: list[tuple[int, int]]) -> list[Token]:
+        """Non-space tokens starting inside any of the ranges, in text order."""
+        starts = self._token_starts
+        doc = self.doc
+        out: list[Token] = []
+        for s, e in sorted(ranges):
+            i, j = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
+            out.extend(t for t in doc[i:j] if not t.is_space)
+        return out
 
     def sentence_of(self, offset: int) -> tuple[int, int]:
         for s, e in self.parts.sentences:
@@ -59,13 +73,13 @@ class Context:
         return [(f.text_start, f.text_end) for f in self.email.fields]
 
     def is_field(self, token: Token) -> bool:
-        return any(s <= token.idx < e for s, e in self.field_ranges)
+        ranges = self.field_ranges
+        return bool(ranges) and any(s <= token.idx < e for s, e in ranges)
 
     @functools.cached_property
     def message_tokens(self) -> list[Token]:
         """Tokens of the message the buyer reads: greeting, body and P.S. (not the sign-off)."""
-        ranges = self.parts.get("greeting") + self.parts.get("body") + self.parts.get("ps")
-        return [t for t in self.doc if not t.is_space and any(s <= t.idx < e for s, e in ranges)]
+        return self._tokens_in_ranges(self.parts.get("greeting") + self.parts.get("body") + self.parts.get("ps"))
 
     @functools.cached_property
     def words(self) -> list[Token]:

@@ -7,7 +7,9 @@ line, a sign-off, a paragraph), which punctuation alone misses.
 
 from __future__ import annotations
 
+import bisect
 import functools
+import re
 
 import spacy
 from spacy.language import Language
@@ -16,24 +18,26 @@ from spacy.tokens import Doc
 _CLOSERS = set(".!?:;,")
 
 
+_LINE_BREAK = re.compile(r"[ \t]*\n\s*")
+
+
 @Language.component("stoplint_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence after a blank line, or after a line break that ends a short or punctuated line."""
-    line_start_char = 0
-    for i, token in enumerate(doc):
-        if not (token.is_space and "\n" in token.text) or i + 1 >= len(doc):
-            continue
-        prev = doc[i - 1] if i > 0 else None
-        line_len = token.idx - line_start_char
-        if (
-            "\n\n" in token.text
-            or "\n" in token.text.strip(" \t")[1:]
-            or prev is None
-            or prev.text[-1] in _CLOSERS
-            or line_len < 45
-        ):
-            doc[i + 1].is_sent_start = True
-        line_start_char = token.idx + len(token.text)
+    text = doc.text
+    if "\n" not in text:
+        return doc
+    starts = doc.to_array("IDX").tolist()
+    line_start = 0
+    for m in _LINE_BREAK.finditer(text):
+        a, b = m.span()
+        if b < len(text):
+            j = bisect.bisect_left(starts, b)
+            if j < len(starts) and starts[j] == b and (
+                m.group().count("\n") > 1 or a == 0 or text[a - 1] in _CLOSERS or a - line_start < 45
+            ):
+                doc[j].is_sent_start = True
+        line_start = text.rfind("\n", a, b) + 1
     return doc
 
 
