@@ -18,6 +18,7 @@ import functools
 import hashlib
 import json
 import math
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -115,6 +116,8 @@ class Model:
         #: Below this P(stop) the finding is only a suggestion, whatever the rule's severity.
         self.warning_at = float(data.get("warning_at", self.threshold))
         self._engines: dict[tuple, Any] = {}
+        #: per linter engine: the engine whose findings are the rule-hit features
+        self._feature_engines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     # -- features -----------------------------------------------------------------------
     def builtin_findings(self, analysis, linter=None) -> list:
@@ -123,17 +126,26 @@ class Model:
         if linter is None:
             engine = feature_engine()
         else:
-            builtin = [r for r in linter.all_rules if r.builtin and r.kind != "model"]
-            ran = [r for r in linter.engine.rules if r.kind != "model"]
-            if all(r.builtin for r in ran) and {r.code for r in ran} == {r.code for r in builtin}:
-                return analysis.findings
-            key = tuple(r.code for r in builtin)
-            engine = self._engines.get(key)
+            engine = self._feature_engines.get(linter.engine)
             if engine is None:
-                from .engine import Engine
-
-                engine = self._engines[key] = Engine(builtin)
+                engine = self._feature_engines[linter.engine] = self._feature_engine_for(linter)
+            if engine is linter.engine:
+                return analysis.findings
         return engine.analyze(analysis.email, analysis.context.doc).findings
+
+    def _feature_engine_for(self, linter):
+        """The linter's own engine when it runs exactly the built-in rules, else one that does."""
+        builtin = [r for r in linter.all_rules if r.builtin and r.kind != "model"]
+        ran = [r for r in linter.engine.rules if r.kind != "model"]
+        if all(r.builtin for r in ran) and {r.code for r in ran} == {r.code for r in builtin}:
+            return linter.engine
+        key = tuple(r.code for r in builtin)
+        engine = self._engines.get(key)
+        if engine is None:
+            from .engine import Engine
+
+            engine = self._engines[key] = Engine(builtin)
+        return engine
 
     def vectors(self, feats: features.EmailFeatures) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(vocabulary indices, TF-IDF values, scaled dense values) of one email."""
@@ -170,6 +182,8 @@ class Model:
         shown = up[:TOP_UP]
         shown += [c for c in up[TOP_UP:] if c["kind"] == "ngram"][: max(0, 3 - sum(c["kind"] == "ngram" for c in shown))]
         shown = sorted(shown, key=lambda c: (-c["weight"], c["name"])) + [c for c in items if c["weight"] < 0][-TOP_DOWN:]
+        for c in shown:
+            self._locate(analysis.email, c)
         contributions = [{**c, "weight": round(c["weight"], 4)} for c in shown]
         prediction = Prediction(probabilities={k: round(v, 4) for k, v in probs.items()}, contributions=contributions)
         rule = _model_rule(linter)
@@ -188,16 +202,7 @@ class Model:
                 if weight == 0.0:
                     continue
                 gram = self.vocabulary[i]
-                where = [email.position(s, e) for s, e in spans.get(gram, [])]
-                lines = sorted({w[2] for w in where})
-                items.append({
-                    "feature": f'"{gram}"' + (f" (line {', '.join(map(str, lines[:3]))})" if lines else ""),
-                    "name": f"ngram:{gram}",
-                    "kind": "ngram",
-                    "weight": weight,
-                    "spans": [{"line": w[2], "column": w[3], "end_line": w[4], "end_column": w[5],
-                               "text": email.source[w[0]:w[1]]} for w in where[:5]],
-                })
+                items.append({"name": f"ngram:{gram}", "kind": "ngram", "weight": weight, "_spans": spans.get(gram, [])})
         counts = features.family_counts(findings)
         strong = features.family_counts(findings, strong=True)
         metrics = analysis.context.metrics
@@ -230,10 +235,26 @@ class Model:
         items.sort(key=lambda c: (-c["weight"], c["name"]))
         return items
 
+    @staticmethod
+    def _locate(email, item: dict[str, Any]) -> dict[str, Any]:
+        """Give an n-gram item its label and spans (lines and columns), done only for the
+        few items a prediction shows: most emails have hundreds of weighted n-grams."""
+        if "_spans" not in item:
+            return item
+        gram = item["name"][len("ngram:"):]
+        where = [email.position(s, e) for s, e in item.pop("_spans")]
+        lines = sorted({w[2] for w in where})
+        item["feature"] = f'"{gram}"' + (f" (line {', '.join(map(str, lines[:3]))})" if lines else "")
+        item["spans"] = [{"line": w[2], "column": w[3], "end_line": w[4], "end_column": w[5],
+                          "text": email.source[w[0]:w[1]]} for w in where[:5]]
+        return item
+
     def _finding(self, email, rule, p_stop: float, contributions: list[dict[str, Any]]):
         from .engine import MAX_TEXT_CHARS, Finding
 
         grams = [c for c in contributions if c["kind"] == "ngram" and c["weight"] > 0 and not c["name"].startswith("ngram:<")][:3]
+        for c in grams:
+            self._locate(email, c)
         fams = [c for c in contributions if c["kind"] == "rules" and c["weight"] > 0][:2]
         named = [c["feature"] for c in grams] + [c["feature"] for c in fams]
         detail = f"P(stop) {p_stop:.2f}"
