@@ -1,7 +1,8 @@
 """Lint a list of files, in this process or in worker processes.
 
 With ``jobs > 1`` the files are cut into chunks and linted by a pool of worker
-processes, each building one :class:`~linter.api.Linter` in its initializer.
+processes, each with one :class:`~linter.api.Linter`: built once in the parent and
+inherited where processes fork (Linux), built by the pool's initializer elsewhere.
 Workers send back plain data (dicts and strings), never live objects; the parent
 rebuilds the results, with an :class:`~linter.email.Email` carrying the source the
 formatters quote.  Results come back in the order of ``files``, so the output is
@@ -126,31 +127,34 @@ def _chunks(items: list[str], jobs: int) -> list[list[str]]:
 def _run_parallel(files: list[str], options: Options, jobs: int, stdin_filename: str | None) -> list[FileResult]:
     import multiprocessing
 
-    # Fail on a bad rule pack here, once, with the usual message (not in every worker).
-    from .engine import Engine
-    from .rulepack import load_rules, select_rules
-
-    Engine(select_rules(load_rules(options.rule_folders), options.select, options.ignore, options.extend_select))
+    global _WORKER
     disk = [p for p in files if p != "-"]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    ctx = multiprocessing.get_context(method)
-    by_path: dict[int, list[FileResult]] = {}
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(options,)) as pool:
-        chunks = _chunks(disk, jobs)
-        done = pool.map(_lint_chunk, chunks)
-        i = 0
-        for chunk_results in done:
-            for per_file in chunk_results:
-                by_path[i] = [from_wire(d) for d in per_file]
-                i += 1
+    # Build the Linter here, once: a bad rule pack fails now with the usual message,
+    # and forked workers inherit the compiled rules and model instead of rebuilding them.
+    parent = Linter(options)
+    if "fork" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("fork")
+        _WORKER = parent
+        init: dict[str, Any] = {}
+    else:  # spawn: each worker builds its own
+        ctx = multiprocessing.get_context()
+        init = {"initializer": _init_worker, "initargs": (options,)}
+    by_index: dict[int, list[FileResult]] = {}
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, **init) as pool:
+            i = 0
+            for chunk_results in pool.map(_lint_chunk, _chunks(disk, jobs)):
+                for per_file in chunk_results:
+                    by_index[i] = [from_wire(d) for d in per_file]
+                    i += 1
+    finally:
+        _WORKER = None
     results: list[FileResult] = []
     k = 0
-    stdin_linter = None
     for path in files:
         if path == "-":
-            stdin_linter = stdin_linter or Linter(options)
-            results.extend(_lint_stdin(stdin_linter, stdin_filename))
+            results.extend(_lint_stdin(parent, stdin_filename))
         else:
-            results.extend(by_path[k])
+            results.extend(by_index[k])
             k += 1
     return results
