@@ -72,7 +72,7 @@ class Engine:
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.phrases_cased = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.tokens = Matcher(nlp.vocab, validate=True)
-        self.regexes: list[tuple[Rule, re.Pattern, re.Pattern | None]] = []
+        self.regexes: list[tuple[Rule, re.Pattern, bool]] = []
         self.checks: list[Rule] = []
         self.unless = {r.code: re.compile(r.unless, re.I) for r in rules if r.unless}
         for rule in rules:
@@ -123,10 +123,13 @@ class Engine:
         lowered = text.lower()
         if len(lowered) != len(text):  # a few characters lower to two; keep offsets exact
             lowered = None
-        for rule, pattern, on_lowered in self.regexes:
-            haystack = lowered if on_lowered is not None and lowered is not None else text
-            if haystack is not text:
-                pattern = on_lowered
+        for rule, pattern, wants_lowered in self.regexes:
+            haystack = text
+            if wants_lowered:
+                if lowered is not None:
+                    haystack = lowered
+                else:  # rare: fall back to the case-insensitive pattern (re caches it)
+                    pattern = re.compile(rule.regex, re.I | re.M)
             for s, e in ctx.parts.get(rule.scope):
                 for m in pattern.finditer(haystack, s, e):
                     if m.end() > m.start():
@@ -188,17 +191,16 @@ class Engine:
 _ESCAPE = re.compile(r"\\.")
 
 
-def _compile_rule_regex(rule: Rule) -> tuple[re.Pattern, re.Pattern | None]:
-    """The rule's pattern, and where it allows, a case-sensitive twin for lower-cased text.
+def _compile_rule_regex(rule: Rule) -> tuple[re.Pattern, bool]:
+    """(compiled pattern, whether it runs on the lower-cased text).
 
     Case-insensitive matching is two to three times slower in ``re``; a pattern with no
     upper-case letters of its own (escapes aside) matches lower-cased text the same way
-    without the flag, so the engine lower-cases each email once and uses the twin.
+    without the flag, so the engine lower-cases each email once and runs it there.
     """
     if rule.case_sensitive:
-        return re.compile(rule.regex, re.M), None
-    pattern = re.compile(rule.regex, re.I | re.M)
+        return re.compile(rule.regex, re.M), False
     bare = _ESCAPE.sub("", rule.regex)
     if any(c.isupper() for c in bare) or "(?" in bare.replace("(?:", "").replace("(?=", "").replace("(?!", "").replace("(?<", ""):
-        return pattern, None
-    return pattern, re.compile(rule.regex, re.M)
+        return re.compile(rule.regex, re.I | re.M), False
+    return re.compile(rule.regex, re.M), True

@@ -208,7 +208,8 @@ def build_rule(raw: dict[str, Any], builtin: bool = True) -> Rule:
     elif kind == "regex":
         if not isinstance(value, str):
             raise RuleError(f"{label}: 'regex' must be a string")
-        _check_regex(value, label)
+        if not builtin:  # the built-in packs are checked by the test suite, not at every start
+            _check_regex(value, label)
         rule.regex = value
     elif kind == "model":
         if value not in ("stop", "templated", "seller_centric", "generic"):
@@ -220,7 +221,7 @@ def build_rule(raw: dict[str, Any], builtin: bool = True) -> Rule:
         if value not in CHECKS:
             raise RuleError(f"{label}: no computed check named {value!r}")
         rule.check = value
-    if rule.unless is not None:
+    if rule.unless is not None and not builtin:
         _check_regex(rule.unless, label + " (unless)")
     examples = rule.examples
     if examples and (

@@ -66,3 +66,16 @@ def test_every_rule_is_documented():
     for rule in RULES:
         assert rule.message and rule.why and rule.instead and rule.name, rule.code
         assert not rule.message.endswith("."), rule.code
+
+
+def test_builtin_regexes_pass_the_team_pack_checks():
+    """Built-in packs skip the regex safety checks at start-up; they must pass them here."""
+    from linter.rulepack import RuleError, _check_regex
+
+    for rule in RULES:
+        for pattern in (rule.regex, rule.unless):
+            if pattern is not None:
+                try:
+                    _check_regex(pattern, rule.code)
+                except RuleError as exc:  # pragma: no cover - the message is the failure
+                    pytest.fail(str(exc))

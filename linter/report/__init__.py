@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..api import FileResult
@@ -33,21 +33,34 @@ class Report:
 
 
 Formatter = Callable[[Report], str]
-FORMATTERS: dict[str, Formatter] = {}
+FORMAT_NAMES = ("text", "json", "sarif", "github", "junit", "html")
+_REGISTRY: dict[str, Formatter] = {}
 
 
 def formatter(name: str) -> Callable[[Formatter], Formatter]:
     def register(fn: Formatter) -> Formatter:
-        FORMATTERS[name] = fn
+        _REGISTRY[name] = fn
         return fn
 
     return register
 
 
-FORMAT_NAMES = ("text", "json", "sarif", "github", "junit", "html")
-for _name in FORMAT_NAMES:
-    try:
-        importlib.import_module(f"{__name__}.{_name}_format")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__name__}.{_name}_format":
-            raise
+class _Formatters(Mapping):
+    """Formatters by name, each module imported when first asked for (the HTML one
+    brings in Jinja2, which a plain text run should not pay for at start-up)."""
+
+    def __getitem__(self, name: str) -> Formatter:
+        if name not in FORMAT_NAMES:
+            raise KeyError(name)
+        if name not in _REGISTRY:
+            importlib.import_module(f"{__name__}.{name}_format")
+        return _REGISTRY[name]
+
+    def __iter__(self):
+        return iter(FORMAT_NAMES)
+
+    def __len__(self) -> int:
+        return len(FORMAT_NAMES)
+
+
+FORMATTERS: Mapping[str, Formatter] = _Formatters()
