@@ -19,9 +19,7 @@
 from __future__ import annotations
 
 import email
-import email.errors
 import re
-from email import policy
 
 from ..email import Email, Segment, TextBuilder
 from . import InputError, plain, register_bytes
@@ -33,6 +31,9 @@ SUBJECT_LINE_RE = re.compile(r"^subject:[ \t]*(.*)$", re.I | re.M)
 def read_eml(path: str, data: bytes) -> Email:
     if b"\x00" in data[:8192]:
         raise InputError("binary file (contains NUL bytes), not an email")
+    import email.errors  # noqa: F401 - the modern policy and its defects, loaded only for .eml files
+    from email import policy
+
     msg = email.message_from_bytes(data, policy=policy.default)
     if not msg.keys():
         raise InputError("not an email message (no headers found)")
