@@ -9,6 +9,36 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
+#: A team rule pack the config and format tests share.
+TEAM_PACK = """\
+rules:
+  - code: G901
+    family: generic
+    name: synergy
+    severity: warning
+    message: Leans on the word synergy
+    why: Nobody can picture a synergy, so the sentence says nothing.
+    instead: Name the two things that work together, e.g. "your ERP and our scanner".
+    phrases: [synergy]
+  - code: T901
+    family: templated
+    name: circle-back
+    severity: suggestion
+    message: Says it is circling back
+    why: A follow-up that only points at the last one gives no new reason to reply.
+    instead: Bring one new fact, e.g. "Since I wrote, your Leeds depot went live."
+    phrases: [circle back, circling back]
+  - code: Q901
+    family: quit
+    name: all-caps-urgent
+    severity: error
+    message: Shouts URGENT
+    why: Manufactured urgency reads as pressure from a stranger.
+    instead: Give the real date, e.g. "The pilot slots close on 3 May."
+    regex: '\\bURGENT\\b'
+    case: sensitive
+"""
+
 
 @functools.cache
 def rule_linter(code: str):

@@ -4,28 +4,9 @@ import json
 
 import pytest
 
-from conftest import run_cli
+from conftest import TEAM_PACK, run_cli
 from linter.config import ConfigError, find_config, load_config, validate
 
-PACK = """\
-rules:
-  - code: G901
-    family: generic
-    name: synergy
-    severity: warning
-    message: Leans on the word synergy
-    why: Nobody can picture a synergy, so the sentence says nothing.
-    instead: Name the two things that work together, e.g. "your ERP and our scanner".
-    phrases: [synergy]
-  - code: T901
-    family: templated
-    name: circle-back
-    severity: suggestion
-    message: Says it is circling back
-    why: A follow-up that only points at the last one gives no new reason to reply.
-    instead: Bring one new fact, e.g. "Since I wrote, your Leeds depot went live."
-    phrases: [circle back]
-"""
 BOTH = "Hi Ana,\n\nLet me circle back on our synergy.\n"
 SUGGESTION_ONLY = "Hi Ana,\n\nLet me circle back with the March figures.\n"
 
@@ -33,7 +14,7 @@ SUGGESTION_ONLY = "Hi Ana,\n\nLet me circle back with the March figures.\n"
 @pytest.fixture
 def project(tmp_path):
     (tmp_path / "team").mkdir()
-    (tmp_path / "team" / "pack.yml").write_text(PACK)
+    (tmp_path / "team" / "pack.yml").write_text(TEAM_PACK)
     (tmp_path / "mail.txt").write_text(BOTH)
     return tmp_path
 

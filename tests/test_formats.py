@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, TEAM_PACK, run_cli
 from linter import Linter, Options
 from linter.api import FileResult
 from linter.report import FORMATTERS, Report
@@ -15,34 +15,6 @@ from linter.rulepack import load_rules
 
 SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 
-PACK = """\
-rules:
-  - code: G901
-    family: generic
-    name: synergy
-    severity: warning
-    message: Leans on the word synergy
-    why: Nobody can picture a synergy, so the sentence says nothing.
-    instead: Name the two things that work together, e.g. "your ERP and our scanner".
-    phrases: [synergy]
-  - code: T901
-    family: templated
-    name: circle-back
-    severity: suggestion
-    message: Says it is circling back
-    why: A follow-up that only points at the last one gives no new reason to reply.
-    instead: Bring one new fact, e.g. "Since I wrote, your Leeds depot went live."
-    phrases: [circle back, circling back]
-  - code: Q901
-    family: quit
-    name: all-caps-urgent
-    severity: error
-    message: Shouts URGENT
-    why: Manufactured urgency reads as pressure from a stranger.
-    instead: Give the real date, e.g. "The pilot slots close on 3 May."
-    regex: '\\bURGENT\\b'
-    case: sensitive
-"""
 
 EMAIL = "Subject: URGENT: our synergy\n\nHi Ana,\n\nLet me circle back on the synergy <idea> & more, 50% off.\n"
 
@@ -51,7 +23,7 @@ EMAIL = "Subject: URGENT: our synergy\n\nHi Ana,\n\nLet me circle back on the sy
 def folder(tmp_path_factory):
     root = tmp_path_factory.mktemp("fmt")
     (root / "team").mkdir()
-    (root / "team" / "pack.yml").write_text(PACK)
+    (root / "team" / "pack.yml").write_text(TEAM_PACK)
     (root / "mail.txt").write_text(EMAIL)
     (root / "good.txt").write_text("Hi Ana,\n\nYour Leeds depot opened in March.\n")
     (root / "stoplint.toml").write_text('rules = ["team"]\nselect = ["G901", "T901", "Q901"]\n')

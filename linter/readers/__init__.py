@@ -48,10 +48,15 @@ def known_extensions() -> set[str]:
     return set(_TEXT_READERS) | set(_BYTES_READERS)
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) text, or InputError naming the reason."""
+def reject_binary(data: bytes) -> None:
+    """InputError for data that is clearly not text (NUL bytes near the start)."""
     if b"\x00" in data[:8192]:
         raise InputError("binary file (contains NUL bytes), not an email")
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) text, or InputError naming the reason."""
+    reject_binary(data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

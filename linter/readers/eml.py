@@ -22,15 +22,14 @@ import email
 import re
 
 from ..email import Email, Segment, TextBuilder
-from . import InputError, plain, register_bytes
+from . import InputError, plain, register_bytes, reject_binary
 
 VERBATIM_CTE = ("7bit", "8bit", "binary", "")
 SUBJECT_LINE_RE = re.compile(r"^subject:[ \t]*(.*)$", re.I | re.M)
 
 
 def read_eml(path: str, data: bytes) -> Email:
-    if b"\x00" in data[:8192]:
-        raise InputError("binary file (contains NUL bytes), not an email")
+    reject_binary(data)
     import email.errors  # noqa: F401 - the modern policy and its defects, loaded only for .eml files
     from email import policy
 

@@ -25,7 +25,7 @@ import re
 from html.parser import HTMLParser
 
 from ..email import Email, TextBuilder
-from . import InputError, register_bytes
+from . import InputError, register_bytes, reject_binary
 
 SKIP_TAGS = frozenset("head style script noscript template svg object iframe select option".split())
 VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
@@ -244,8 +244,7 @@ def _visible_guess(source: str) -> str:
 
 def decode_html(data: bytes) -> str:
     """UTF-8, or the charset the document declares; InputError otherwise."""
-    if b"\x00" in data[:8192]:
-        raise InputError("binary file (contains NUL bytes), not an email")
+    reject_binary(data)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
