@@ -209,6 +209,15 @@ def dense_features(metrics: dict[str, float], findings: list) -> dict[str, float
     for key, value in metrics.items():
         value = float(value)
         out[f"metric:{key}"] = math.log1p(max(value, 0.0)) if key in LOG_METRICS else value
+    # Which rules fired, not only how many: each rule is a hand-made STOP signal, and
+    # several different ones say more than one rule firing three times.
+    distinct: dict[str, set[str]] = {}
+    for f in findings:
+        if f.category in counts:
+            distinct.setdefault(f.category, set()).add(f.code)
+            out[f"code:{f.code}"] = 1.0
+    for fam in RULE_FAMILIES:
+        out[f"distinct:{fam}"] = math.log1p(len(distinct.get(fam, ())))
     return out
 
 
@@ -227,6 +236,63 @@ _VAGUE = frozenset(
     "best in class solution solutions next level growth scale scalable transform transformation "
     "optimize optimise boost maximize maximise efficiency efficiencies leading premier".split()
 )
+
+
+_YOU_WORDS = frozenset("you you're you've you'd you'll your yours yourself".split())
+_SELF_WORDS = frozenset("i i'm i've i'd i'll me my mine we we're we've we'd we'll us our ours".split())
+# A hypothesis about the reader's problem (RUBRIC.md "What good looks like").
+_HYPOTHESIS = re.compile(
+    r"\b(?:you(?:['’]re|\s+are)?\s+(?:probably|likely|possibly)|you\s+(?:might|may)\s+(?:be|have|find|see|run)|"
+    r"(?:usually|often|typically)\s+(?:means|leads|ends)|chances\s+are|i(?:['’]d|\s+would)\s+guess|my\s+guess|"
+    r"i\s+suspect|i\s+imagine|i\s+bet|if\s+you['’]re\s+like|guessing|"
+    r"when\s+(?:teams|companies|brands|founders|stores|shops)\s+\w+|"
+    r"(?:most|many)\s+(?:\w+\s+)?(?:teams|companies|founders|leaders|managers|brands|stores|shops|folks|people|ops|"
+    r"cfos|ctos|vps|heads)\s+(?:\w+\s+){0,3}(?:struggle|find|end\s+up|spend|run\s+into|deal|lose|waste|tell\s+us|say))\b",
+    re.I)
+# The writer introducing themselves ("my name is", "I'm the …", "we are a …").
+_SELF_INTRO = re.compile(
+    r"\b(?:my\s+name\s+is|i\s+am\s+(?:a|an|the)\b|i['’]m\s+(?:a|an|the)\b|we\s+are\s+(?:a|an|the)\b|"
+    r"we['’]re\s+(?:a|an|the)\b|i\s+work\s+(?:at|for|with)|i\s+(?:lead|run|head)\b|"
+    r"(?:ceo|founder|co-founder|director|manager|head)\s+(?:of|at)\b)", re.I)
+# Proof: a sentence with a name and a number and a result verb ("Halden cut returns by 30%").
+_PROOF_VERB = re.compile(
+    r"\b(?:helped|help(?:ing)?|worked\s+with|using\s+us|use\s+us|switched|moved|cut|saved|grew|reduced|increased|"
+    r"went\s+from|booked|customers?|clients?)\b", re.I)
+_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z&]+")
+
+
+def sentence_features(ctx, tokens: list[Token]) -> dict[str, float]:
+    """Per-sentence reading of the body: whose sentences they are (the reader's or only
+    the writer's), how many carry a specific (a number or a name outside merge fields),
+    hypotheses about the reader's problem, and proof with a name and a number."""
+    text = ctx.text
+    body = ctx.parts.body_sentences
+    n = max(len(body), 1)
+    fields = [(t.start, t.end) for t in tokens if t.text.startswith("<") and t.text != NUMBER_TOKEN]
+    numbers = [t.start for t in tokens if t.text == NUMBER_TOKEN]
+    you_s = self_only = specific = proof = 0
+    for s, e in body:
+        words = [m.group().lower().replace("’", "'") for m in _TOKEN_RE.finditer(text, s, e)]
+        has_you = any(w in _YOU_WORDS for w in words)
+        you_s += has_you
+        self_only += (not has_you) and any(w in _SELF_WORDS for w in words)
+        names = [m for m in _CAPITALISED.finditer(text, s, e)
+                 if m.start() > s + 1 and m.group() != "I" and not any(a <= m.start() < b for a, b in fields)]
+        has_number = any(s <= p < e for p in numbers)
+        specific += bool(names or has_number)
+        proof += bool(names and has_number and _PROOF_VERB.search(text, s, e))
+    head_end = body[1][1] if len(body) > 1 else body[0][1] if body else 0
+    head = text[body[0][0]:head_end] if body else ""
+    cta = ctx.parts.first("cta")
+    return {
+        "text:you_sentence_share": you_s / n,
+        "text:self_only_share": self_only / n,
+        "text:specific_sentence_share": specific / n,
+        "text:hypothesis": math.log1p(len(_HYPOTHESIS.findall(text))),
+        "text:named_proof": math.log1p(proof),
+        "text:self_intro": float(bool(_SELF_INTRO.search(head))),
+        "text:cta_question": float(bool(cta) and text[: cta[1]].rstrip().endswith("?")),
+    }
 
 
 def text_features(ctx, tokens: list[Token]) -> dict[str, float]:
@@ -262,6 +328,9 @@ def text_features(ctx, tokens: list[Token]) -> dict[str, float]:
     }
     for kind in SLOT_KINDS:
         out[f"slots:{kind}"] = math.log1p(slots.get(kind, 0))
+    # merge fields that only swap in who the reader is, with no slot for research
+    out["text:name_only_slots"] = float(slots.get("name", 0) + slots.get("company", 0) > 0 and not slots.get("research"))
+    out.update(sentence_features(ctx, tokens))
     return out
 
 

@@ -161,7 +161,7 @@ class Model:
                 val = val / norm
         else:
             val = np.zeros(0)
-        raw = np.array([feats.dense.get(n, m) for n, m in zip(self.dense_names, self.mean.tolist())], dtype=np.float64)
+        raw = np.array([feats.dense.get(n, 0.0) for n in self.dense_names], dtype=np.float64)  # absent = 0, as in training
         z = (raw - self.mean) / self.scale
         return idx, val, z
 

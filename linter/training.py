@@ -39,7 +39,12 @@ from .model import FORMAT, LABELS, Model
 #: Hyper-parameters (chosen by grouped cross-validation on the public file; see MODEL_CARD.md).
 DEFAULT_SETTINGS = {
     "C": 4.0,
-    "dense_weight": 0.1,
+    "dense_weight": 0.2,
+    "class_weight": "balanced",
+    #: the stop model's logit is a logistic regression over the four label models' logits,
+    #: fitted on inner grouped cross-validation (stacking), then folded into its weights
+    "stack": True,
+    "stack_C": 1.0,
     "min_df": 2,
     "max_vocab": 1500,
     "ngram_range": [1, 2],
@@ -151,6 +156,8 @@ class Pipeline:
         self.scaler: StandardScaler | None = None
         self.dense_names: list[str] = []
         self.models: dict[str, LogisticRegression] = {}
+        #: stacking: (coefficient per label in LABELS order, intercept) of the stop logit
+        self.stack: tuple[np.ndarray, float] | None = None
 
     def _vectorizer(self, vocabulary=None) -> TfidfVectorizer:
         lo, hi = self.settings["ngram_range"]
@@ -184,7 +191,8 @@ class Pipeline:
             keep = [i for i, s in enumerate(samples) if s.labels[label] >= 0]
             y = np.array([samples[i].labels[label] for i in keep])
             w = np.array([samples[i].weight for i in keep])
-            lr = LogisticRegression(C=self.settings["C"], solver="lbfgs", max_iter=10000, tol=1e-10)
+            lr = LogisticRegression(C=self.settings["C"], solver="lbfgs", max_iter=10000, tol=1e-10,
+                                    class_weight=self.settings.get("class_weight"))
             if len(set(y.tolist())) < 2:
                 raise DataError(f"label {label!r} has only one value in the training data")
             lr.fit(X[keep], y, sample_weight=w)
@@ -205,17 +213,65 @@ class Pipeline:
         self.vectorizer = self._vectorizer(vocabulary=kept)
         X = self._matrix(samples, fit=True)
         self._fit_models(X, samples)
+        # 3. the stop logit from every label model's logit (stacking)
+        self.stack = self._fit_stack(samples) if self.settings.get("stack") else None
         return self
+
+    def _fit_stack(self, samples: list[Sample]) -> tuple[np.ndarray, float] | None:
+        """A logistic regression of ``stop`` on the four label models' logits, each logit
+        out-of-fold (inner folds grouped by source, like the outer ones).  A linear
+        function of linear models is linear, so it is folded into the exported stop
+        weights: the model file and the numpy scorer do not change.  None when the
+        data are too small for inner folds."""
+        groups = [s.group for s in samples]
+        k = min(self.settings["cv_folds"], len(set(groups)))
+        if k < 2:
+            return None
+        inner = {**self.settings, "stack": False}
+        Z = np.zeros((len(samples), len(LABELS)))
+        for tr, te in GroupKFold(n_splits=k).split(samples, groups=groups):
+            try:
+                pipe = _BasePipeline(inner).fit([samples[i] for i in tr])
+            except DataError:  # a label with one value in an inner fold
+                return None
+            Z[te] = pipe.logits(pipe._matrix([samples[i] for i in te]), stacked=False)
+        keep = [i for i, s in enumerate(samples) if s.labels["stop"] >= 0]
+        y = np.array([samples[i].labels["stop"] for i in keep])
+        w = np.array([samples[i].weight for i in keep])
+        lr = LogisticRegression(C=self.settings["stack_C"], solver="lbfgs", max_iter=10000, tol=1e-10)
+        lr.fit(Z[keep], y, sample_weight=w)
+        return lr.coef_[0].copy(), float(lr.intercept_[0])
+
+    def _stop_weights(self) -> tuple[np.ndarray, float]:
+        """The stop model's (coefficients, intercept), with the stacking folded in."""
+        if self.stack is None:
+            return self.models["stop"].coef_[0], float(self.models["stop"].intercept_[0])
+        a, b = self.stack
+        coef = sum(a[j] * self.models[l].coef_[0] for j, l in enumerate(LABELS))
+        return coef, float(b + sum(a[j] * self.models[l].intercept_[0] for j, l in enumerate(LABELS)))
+
+    def logits(self, X, stacked: bool = True) -> np.ndarray:
+        out = np.column_stack([self.models[l].decision_function(X) for l in LABELS])
+        if stacked and self.stack is not None:
+            coef, intercept = self._stop_weights()
+            out[:, 0] = X @ coef + intercept
+        return out
 
     def predict_proba(self, samples: list[Sample]) -> np.ndarray:
         """(n, len(LABELS)) probabilities, in LABELS order."""
-        X = self._matrix(samples)
-        return np.column_stack([self.models[l].predict_proba(X)[:, 1] for l in LABELS])
+        z = self.logits(self._matrix(samples))
+        return 1.0 / (1.0 + np.exp(-z))
 
     def export(self, meta: dict) -> dict:
         vocab = [str(t) for t in self.vectorizer.get_feature_names_out()]
         n_text = len(vocab)
         dw = self.settings["dense_weight"]
+        coef = {l: self.models[l].coef_[0] for l in LABELS}
+        intercept = {l: self.models[l].intercept_[0] for l in LABELS}
+        coef["stop"], intercept["stop"] = self._stop_weights()
+        stacking = None
+        if self.stack is not None:
+            stacking = {"coefficients": dict(zip(LABELS, _r(self.stack[0]))), "intercept": _f(self.stack[1])}
         return {
             "format": FORMAT,
             "labels": list(LABELS),
@@ -227,13 +283,18 @@ class Pipeline:
                 "mean": _r(self.scaler.mean_),
                 "scale": _r(self.scaler.scale_ / dw),
             },
-            "weights": {l: {"text": _r(self.models[l].coef_[0][:n_text]), "dense": _r(self.models[l].coef_[0][n_text:])} for l in LABELS},
-            "intercepts": {l: _f(self.models[l].intercept_[0]) for l in LABELS},
+            "weights": {l: {"text": _r(coef[l][:n_text]), "dense": _r(coef[l][n_text:])} for l in LABELS},
+            "intercepts": {l: _f(intercept[l]) for l in LABELS},
+            "stacking": stacking,
             "threshold": self.settings["threshold"],
             "warning_at": self.settings["warning_at"],
             "settings": self.settings,
             **meta,
         }
+
+
+#: inner fits of the stacking use the plain class, whatever subclass the caller uses
+_BasePipeline = Pipeline
 
 
 def _f(x: float) -> float:
