@@ -186,6 +186,14 @@ def ngram_spans(tokens: list[Token], n_min: int, n_max: int) -> dict[str, list[t
     return spans
 
 
+def gram_spans(tokens: list[Token], gram: str) -> list[tuple[int, int]]:
+    """The text ranges of one n-gram (only the few a prediction shows are looked up)."""
+    words = gram.split(" ")
+    n = len(words)
+    return [(tokens[i].start, tokens[i + n - 1].end) for i in range(len(tokens) - n + 1)
+            if tokens[i].text == words[0] and [t.text for t in tokens[i : i + n]] == words]
+
+
 def family_counts(findings: Iterable, strong: bool = False) -> dict[str, int]:
     """Findings per family (``strong``: only warnings and errors)."""
     counts = {fam: 0 for fam in RULE_FAMILIES}

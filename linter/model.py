@@ -196,20 +196,25 @@ class Model:
         stop = self.labels.index("stop")
         items: list[dict[str, Any]] = []
         if len(idx):
-            spans = features.ngram_spans(feats.tokens, *self.ngram_range)
             for i, v in zip(idx.tolist(), val.tolist()):
                 weight = v * float(self.w_text[stop, i])
                 if weight == 0.0:
                     continue
                 gram = self.vocabulary[i]
-                items.append({"name": f"ngram:{gram}", "kind": "ngram", "weight": weight, "_spans": spans.get(gram, [])})
+                items.append({"name": f"ngram:{gram}", "kind": "ngram", "weight": weight, "_spans": feats.tokens})
         counts = features.family_counts(findings)
         strong = features.family_counts(findings, strong=True)
         metrics = analysis.context.metrics
-        for j, name in enumerate(self.dense_names):
-            weight = float(z[j]) * float(self.w_dense[stop, j])
-            if weight == 0.0:
-                continue
+        weights = z * self.w_dense[stop]
+        # Only the dense items a prediction can show are labelled: the strongest up and
+        # down (TOP_UP, TOP_DOWN) and the rule families the finding may name.
+        order = sorted(range(len(weights)), key=lambda j: (-float(weights[j]), self.dense_names[j]))
+        ups = [j for j in order if weights[j] > 0]
+        downs = [j for j in order if weights[j] < 0]
+        wanted = set(ups[:TOP_UP]) | set(downs[-TOP_DOWN:]) | {j for j in ups if self.dense_names[j].startswith("rules:")}
+        for j in sorted(wanted):
+            name = self.dense_names[j]
+            weight = float(weights[j])
             kind, _, key = name.partition(":")
             if kind == "rules" and key == "score":
                 value = round(100 * feats.dense.get(name, 0.0))
@@ -227,6 +232,12 @@ class Model:
             elif kind == "slots":
                 value = round(math.expm1(feats.dense.get(name, 0.0)))
                 label = f"{key} merge slots ({value})"
+            elif kind == "code":
+                value = int(feats.dense.get(name, 0.0))
+                label = f"rule {key} {'fired' if value else 'did not fire'}"
+            elif kind == "distinct":
+                value = round(math.expm1(feats.dense.get(name, 0.0)))
+                label = f"different {FAMILY_LABEL.get(key, key)} rules that fired ({value})"
             else:
                 value = round(feats.dense.get(name, 0.0), 4)
                 label = f"{key.replace('_', ' ')} = {value:g}"
@@ -242,7 +253,7 @@ class Model:
         if "_spans" not in item:
             return item
         gram = item["name"][len("ngram:"):]
-        where = [email.position(s, e) for s, e in item.pop("_spans")]
+        where = [email.position(s, e) for s, e in features.gram_spans(item.pop("_spans"), gram)]
         lines = sorted({w[2] for w in where})
         item["feature"] = f'"{gram}"' + (f" (line {', '.join(map(str, lines[:3]))})" if lines else "")
         item["spans"] = [{"line": w[2], "column": w[3], "end_line": w[4], "end_column": w[5],
