@@ -8,10 +8,14 @@ Three groups, all computed from an :class:`~linter.engine.Analysis`:
   a name reads very differently from one that asks the writer for a real observation.
   Fields come from the template reader (``Email.fields``); merge tags it did not parse
   (or all of them, when no template reader is installed) are recognised here by shape.
-- **rule hits**: the number of findings per rule family (``rules:templated`` …), from
-  every built-in rule, whatever the user selected.
+- **rule hits**: the number of findings per rule family (``rules:templated`` …), how many
+  different rules of each family fired (``distinct:…``) and which rules fired
+  (``code:T101`` = 1), from every built-in rule, whatever the user selected.
 - **metrics**: the figures :func:`linter.context.compute_metrics` gives (words, self
-  share, specifics, questions …), some on a log scale.
+  share, specifics, questions …), some on a log scale, and whole-email readings of the
+  rubric (``text:…``): whose sentences they are, what the ask is, how many sentences
+  carry a specific, hypotheses about the reader's problem, proof with a name and a
+  number, a self-introduction, merge fields that only swap in a name.
 
 Nothing here imports scikit-learn: the same code feeds ``linter.training`` and
 ``linter.model``.

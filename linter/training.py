@@ -3,8 +3,12 @@
 The pipeline, per label (``stop``, ``templated``, ``seller_centric``, ``generic``):
 
     TF-IDF of slot-normalised word n-grams  ┐
-    rule hits per family (standardised)     ├─ one logistic regression per label
+    rule hits per family and rule (scaled)  ├─ one logistic regression per label
     metrics (standardised)                  ┘
+
+and the ``stop`` logit is then a logistic regression over the four label models'
+logits (stacking, fitted on inner grouped folds), folded back into one weight
+vector, so the model file and the numpy scorer stay one linear model per label.
 
 Training is reproducible: rows are read in file order, every set is sorted, the
 solver is deterministic (lbfgs), and the model file is JSON with sorted keys, no
