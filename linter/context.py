@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
@@ -33,6 +33,14 @@ class Context:
     email: Email
     doc: Doc
     parts: Parts
+    #: Values several checks derive from the same email, computed once (see ``memo``).
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, compute):
+        """``compute()`` once per email for ``key``; later calls get the same value."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def text(self) -> str:

@@ -39,12 +39,17 @@ def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _placeholder_spans(ctx) -> list[tuple[int, int]]:
-    text = ctx.text
-    spans = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)]
-    spans += [(m.start(), m.end()) for m in URL_RE.finditer(text)]
-    spans += [(m.start(), m.end()) for m in EMAIL_ADDRESS_RE.finditer(text)]
-    spans += list(ctx.field_ranges)
-    return spans
+    """Placeholders, links, addresses and merge fields: text that is not the writer's words."""
+
+    def compute() -> list[tuple[int, int]]:
+        text = ctx.text
+        spans = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)]
+        spans += [(m.start(), m.end()) for m in URL_RE.finditer(text)]
+        spans += [(m.start(), m.end()) for m in EMAIL_ADDRESS_RE.finditer(text)]
+        spans += list(ctx.field_ranges)
+        return spans
+
+    return ctx.memo("placeholder_spans", compute)
 
 
 # -- exclamation marks -------------------------------------------------------------
@@ -153,9 +158,12 @@ def shouting_caps(ctx, rule) -> Iterator[Hit]:
     placeholders ("[FIRST NAME]") and links are left alone; neighbouring shouted
     words are one finding.  params: scope parts (default body and ps)."""
     text = ctx.text
+    capitals = [m for m in CAPS_WORD_RE.finditer(text) if m.group().isupper()]  # only these can shout
+    if not capitals:
+        return
     skip = _placeholder_spans(ctx)
     counts: dict[str, int] = {}
-    all_words = [m for m in CAPS_WORD_RE.finditer(text) if not _inside(m.start(), skip)]
+    all_words = [m for m in capitals if not _inside(m.start(), skip)]
     for m in all_words:
         w = m.group().replace("’", "'")
         counts[w] = counts.get(w, 0) + 1
@@ -323,6 +331,10 @@ def several_asks(ctx, rule) -> Iterator[Hit]:
     first sentence of the second kind."""
     text = ctx.text
     ranges = _ranges(ctx, "body", "ps")
+    minimum = int(rule.params.get("min_kinds", 2))
+    present = sum(1 for _kind, pattern in ASK_KINDS if any(pattern.search(text, s, e) for s, e in ranges))
+    if present < minimum:
+        return  # most emails: fewer kinds of ask in the whole message than it takes
     first_of: dict[str, tuple[int, int]] = {}
     for s, e in ctx.parts.sentences:
         if not _inside(s, ranges):
@@ -338,7 +350,6 @@ def several_asks(ctx, rule) -> Iterator[Hit]:
             if any(v == (s, e) for v in first_of.values()):
                 continue  # one sentence, one ask ("reply or book a time" is one offer)
             first_of[kind] = (s, e)
-    minimum = int(rule.params.get("min_kinds", 2))
     if len(first_of) < minimum:
         return
     ordered = sorted(first_of.items(), key=lambda kv: kv[1])
