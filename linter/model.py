@@ -188,7 +188,7 @@ class Model:
         prediction = Prediction(probabilities={k: round(v, 4) for k, v in probs.items()}, contributions=contributions)
         rule = _model_rule(linter)
         if rule is not None and probs["stop"] >= self.threshold and feats.tokens:  # nothing to judge in an empty email
-            prediction.finding = self._finding(analysis.email, rule, probs["stop"], items)
+            prediction.finding = self._finding(analysis, feats.tokens, rule, probs["stop"], items)
         return prediction
 
     def _contributions(self, analysis, feats, findings, idx, val, z) -> list[dict[str, Any]]:
@@ -260,10 +260,11 @@ class Model:
                           "text": email.source[w[0]:w[1]]} for w in where[:5]]
         return item
 
-    def _finding(self, email, rule, p_stop: float, contributions: list[dict[str, Any]]):
+    def _finding(self, analysis, tokens, rule, p_stop: float, contributions: list[dict[str, Any]]):
         from .engine import MAX_TEXT_CHARS, Finding
 
-        grams = [c for c in contributions if c["kind"] == "ngram" and c["weight"] > 0 and not c["name"].startswith("ngram:<")][:3]
+        email = analysis.email
+        grams = [c for c in contributions if c["kind"] == "ngram" and c["weight"] > 0 and _telling(analysis, tokens, c)][:3]
         for c in grams:
             self._locate(email, c)
         fams = [c for c in contributions if c["kind"] == "rules" and c["weight"] > 0][:2]
@@ -292,6 +293,21 @@ class Model:
             src_start=0,
             src_end=end,
         )
+
+
+def _telling(analysis, tokens, item: dict[str, Any]) -> bool:
+    """Is this n-gram worth naming to the writer? It must hold a content word (not only
+    "the", "we", punctuation or a slot) and occur in the subject or the message itself,
+    not only in the greeting or sign-off ("best", "thanks" move the score but explain
+    nothing)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    gram = item["name"][len("ngram:"):]
+    if not any(w.isalpha() and w not in STOP_WORDS for w in gram.split(" ")):
+        return False
+    parts = analysis.context.parts
+    ranges = parts.get("subject") + parts.get("body") + parts.get("ps")
+    return any(any(a <= s < b for a, b in ranges) for s, _e in features.gram_spans(tokens, gram))
 
 
 def _model_rule(linter):
