@@ -128,7 +128,7 @@ def parse_pack(text: str, origin: str, builtin: bool = True) -> list[dict[str, A
             raise RuleError(f"{origin}:{_entry_line(text, i)}: rule #{i + 1}: each entry of 'rules' must be a mapping")
         raw = dict(raw)
         if family and "family" not in raw:
-            raw["family"] = family
+            raw["__pack_family__"] = family  # a default: an override of a built-in need not restate it
         raw["__origin__"] = f"{origin}:{raw.get('__line__', '?')}"
         raws.append(raw)
     return raws
@@ -159,7 +159,7 @@ def build_rule(raw: dict[str, Any], builtin: bool = True) -> Rule:
         raise RuleError(f"{label}: missing field {missing[0]!r}")
     if not isinstance(code, str) or not CODE_RE.match(code):
         raise RuleError(f"{label}: code must be a family letter (T, S, G, Q, M) and three digits")
-    family = raw.get("family") or FAMILIES[code[0]]
+    family = raw.get("family") or raw.get("__pack_family__") or FAMILIES[code[0]]
     if family not in FAMILY_LETTER:
         raise RuleError(f"{label}: unknown family {family!r} (one of {', '.join(FAMILY_LETTER)})")
     if FAMILY_LETTER[family] != code[0]:

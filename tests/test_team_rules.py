@@ -61,6 +61,15 @@ def test_team_pack_changes_a_builtin_severity_and_disables_one(tmp_path):
     assert chosen == {other}  # still there when asked for
 
 
+def test_pack_family_default_does_not_stop_a_builtin_change(tmp_path):
+    """A pack's `family:` is a default for its new rules; a change to a built-in in the
+    same pack (only code and severity) is still a change, not a duplicate code."""
+    folder = pack(tmp_path, GOOD + "  - code: S203\n    severity: error\n")
+    rules = {r.code: r for r in load_rules([folder])}
+    assert rules["S203"].severity == "error" and rules["S203"].family == "seller_centric"
+    assert rules["G950"].family == "generic"
+
+
 @pytest.mark.parametrize(
     "text,expected",
     [
