@@ -72,7 +72,7 @@ class Engine:
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.phrases_cased = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.tokens = Matcher(nlp.vocab, validate=True)
-        self.regexes: list[tuple[Rule, re.Pattern, bool]] = []
+        self.regexes: list[tuple[Rule, re.Pattern, bool, frozenset[str] | None]] = []
         self.checks: list[Rule] = []
         self.unless = {r.code: re.compile(r.unless, re.I) for r in rules if r.unless}
         for rule in rules:
@@ -87,7 +87,9 @@ class Engine:
                     detail = next((x for x in first if x.strip()), "bad token pattern")
                     raise RuleError(f"{rule.origin}: rule {rule.code}: wrong pattern shape ({detail[:160]})") from None
             elif rule.regex is not None:
-                self.regexes.append((rule, *_compile_rule_regex(rule)))
+                pattern, wants_lowered = _compile_rule_regex(rule)
+                needles = required_literals(rule.regex) if wants_lowered else None
+                self.regexes.append((rule, pattern, wants_lowered, needles))
             elif rule.check is not None:
                 self.checks.append(rule)
 
@@ -123,10 +125,12 @@ class Engine:
         lowered = text.lower()
         if len(lowered) != len(text):  # a few characters lower to two; keep offsets exact
             lowered = None
-        for rule, pattern, wants_lowered in self.regexes:
+        for rule, pattern, wants_lowered, needles in self.regexes:
             haystack = text
             if wants_lowered:
                 if lowered is not None:
+                    if needles and not any(n in lowered for n in needles):
+                        continue  # every match contains one of these words; none is here
                     haystack = lowered
                 else:  # rare: fall back to the case-insensitive pattern (re caches it)
                     pattern = re.compile(rule.regex, re.I | re.M)
@@ -204,3 +208,55 @@ def _compile_rule_regex(rule: Rule) -> tuple[re.Pattern, bool]:
     if any(c.isupper() for c in bare) or "(?" in bare.replace("(?:", "").replace("(?=", "").replace("(?!", "").replace("(?<", ""):
         return re.compile(rule.regex, re.I | re.M), False
     return re.compile(rule.regex, re.M), True
+
+
+def required_literals(regex: str) -> frozenset[str] | None:
+    """Strings one of which every match of ``regex`` contains, or None if no such set
+    can be read off the pattern.
+
+    Most rules match nothing in most emails; a substring test for these needles (fast,
+    in C) lets the engine skip a regex scan that cannot succeed. The analysis is
+    conservative: a sequence needs what any one of its items needs, an alternation
+    one of what its branches need, a repeat of at least one what its item needs, and
+    a run of literal characters needs that exact text; anything else needs nothing
+    it can name.
+    """
+    from re import _constants as C
+    from re import _parser
+
+    def of_sequence(items) -> frozenset[str] | None:
+        candidates: list[frozenset[str]] = []
+        run: list[str] = []
+        for op, av in list(items) + [(None, None)]:
+            if op is C.LITERAL:
+                run.append(chr(av))
+                continue
+            if len(run) >= 2:
+                candidates.append(frozenset(["".join(run)]))
+            run = []
+            if op is not None:
+                found = of_item(op, av)
+                if found:
+                    candidates.append(found)
+        # the most selective: the set whose shortest needle is longest
+        return max(candidates, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+
+    def of_item(op, av) -> frozenset[str] | None:
+        if op is C.SUBPATTERN:
+            return of_sequence(av[-1])
+        if op is C.BRANCH:
+            branches = [of_sequence(b) for b in av[1]]
+            if any(b is None for b in branches):
+                return None
+            return frozenset().union(*branches)
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+            return of_sequence(av[2])
+        return None
+
+    try:
+        found = of_sequence(_parser.parse(regex))
+    except Exception:  # noqa: BLE001 - no needles is always safe
+        return None
+    if not found or min(map(len, found)) < 3:
+        return None  # too short to rule much out
+    return found

@@ -79,3 +79,22 @@ def test_builtin_regexes_pass_the_team_pack_checks():
                     _check_regex(pattern, rule.code)
                 except RuleError as exc:  # pragma: no cover - the message is the failure
                     pytest.fail(str(exc))
+
+
+def test_regex_needles_are_in_every_match():
+    """The engine skips a regex rule when none of its needles is in the email; every
+    match of every built-in regex on its own flag examples must contain a needle."""
+    import re
+
+    from linter.engine import required_literals
+
+    assert required_literals(r"\b(?:many|most)\s+(?:firms|teams)\b") == frozenset({"firms", "teams"})
+    assert required_literals(r"\bact\s+now\b|\bhurry\b") == frozenset({"act", "hurry"})
+    assert required_literals(r"\b(?:a|an)?\s*x") is None  # nothing it can name
+    for rule in RULES:
+        needles = required_literals(rule.regex) if rule.regex else None
+        if not needles:
+            continue
+        for text in rule.examples.get("flag", []):
+            for m in re.finditer(rule.regex, text.lower(), re.M):
+                assert any(n in m.group() for n in needles), (rule.code, m.group(), sorted(needles))
