@@ -56,18 +56,21 @@ def reader_findings(ctx, rule):
 def unfilled_placeholder(ctx, rule):
     text = ctx.text
     email = ctx.email
+    has_angle = "<" in text
+    # every merge-tag shape starts with "{", "[", "%" or "*|": most drafts have none
+    has_tags = not email.is_template and any(c in text for c in "{[%*")
     for s, e in ctx.ranges("all"):
         for m in WRITER_PLACEHOLDER_RE.finditer(text, s, e):
             word = m.group(0)
             if word.startswith("TB") and _TBD_OK_RE.search(text, max(s, m.start() - 20), m.start()):
                 continue
             yield Hit(m.start(), m.end(), f'Unfilled placeholder "{word}" left in the text')
-        for m in ANGLE_PLACEHOLDER_RE.finditer(text, s, e):
+        for m in ANGLE_PLACEHOLDER_RE.finditer(text, s, e) if has_angle else ():
             inner = m.group(1).strip()
             if inner.lower() in _HTML_TAGS:
                 continue
             yield Hit(m.start(), m.end(), f'Unfilled placeholder "{m.group(0)}" left in the text')
-        if not email.is_template:
+        if has_tags:
             from ..readers import template
 
             for m in template.MASTER_RE.finditer(text, s, e):
