@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import math
 import weakref
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from . import features
 
@@ -118,6 +120,7 @@ class Model:
         self._engines: dict[tuple, Any] = {}
         #: per linter engine: the engine whose findings are the rule-hit features
         self._feature_engines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._rules: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     # -- features -----------------------------------------------------------------------
     def builtin_findings(self, analysis, linter=None) -> list:
@@ -132,6 +135,15 @@ class Model:
             if engine is linter.engine:
                 return analysis.findings
         return engine.analyze(analysis.email, analysis.context.doc).findings
+
+    def _rule_for(self, linter):
+        """The selected rule the model's finding belongs to (None when deselected),
+        looked up once per linter."""
+        if linter is None:
+            return _model_rule(None)
+        if linter.engine not in self._rules:
+            self._rules[linter.engine] = _model_rule(linter)
+        return self._rules[linter.engine]
 
     def _feature_engine_for(self, linter):
         """The linter's own engine when it runs exactly the built-in rules, else one that does."""
@@ -186,7 +198,7 @@ class Model:
             self._locate(analysis.email, c)
         contributions = [{**c, "weight": round(c["weight"], 4)} for c in shown]
         prediction = Prediction(probabilities={k: round(v, 4) for k, v in probs.items()}, contributions=contributions)
-        rule = _model_rule(linter)
+        rule = self._rule_for(linter)
         if rule is not None and probs["stop"] >= self.threshold and feats.tokens:  # nothing to judge in an empty email
             prediction.finding = self._finding(analysis, feats.tokens, rule, probs["stop"], items)
         return prediction
@@ -264,7 +276,8 @@ class Model:
         from .engine import MAX_TEXT_CHARS, Finding
 
         email = analysis.email
-        grams = [c for c in contributions if c["kind"] == "ngram" and c["weight"] > 0 and _telling(analysis, tokens, c)][:3]
+        grams = list(itertools.islice(
+            (c for c in contributions if c["kind"] == "ngram" and c["weight"] > 0 and _telling(analysis, tokens, c)), 3))
         for c in grams:
             self._locate(email, c)
         fams = [c for c in contributions if c["kind"] == "rules" and c["weight"] > 0][:2]
@@ -300,8 +313,6 @@ def _telling(analysis, tokens, item: dict[str, Any]) -> bool:
     "the", "we", punctuation or a slot) and occur in the subject or the message itself,
     not only in the greeting or sign-off ("best", "thanks" move the score but explain
     nothing)."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
     gram = item["name"][len("ngram:"):]
     if not any(w.isalpha() and w not in STOP_WORDS for w in gram.split(" ")):
         return False
