@@ -73,6 +73,7 @@ class Engine:
         self.phrases_cased = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.tokens = Matcher(nlp.vocab, validate=True)
         self.regexes: list[tuple[Rule, re.Pattern, bool, frozenset[str] | None]] = []
+        self._analyzed = 0
         self.checks: list[Rule] = []
         self.unless = {r.code: re.compile(r.unless, re.I) for r in rules if r.unless}
         for rule in rules:
@@ -88,13 +89,25 @@ class Engine:
                     raise RuleError(f"{rule.origin}: rule {rule.code}: wrong pattern shape ({detail[:160]})") from None
             elif rule.regex is not None:
                 pattern, wants_lowered = _compile_rule_regex(rule)
-                needles = required_literals(rule.regex) if wants_lowered else None
-                self.regexes.append((rule, pattern, wants_lowered, needles))
+                self.regexes.append((rule, pattern, wants_lowered, None))
             elif rule.check is not None:
                 self.checks.append(rule)
 
     # -- running -------------------------------------------------------------
+    #: Reading needles off every rule regex costs about as much as scanning some 50
+    #: emails saves, so a run over a handful of emails (one draft) skips it.
+    NEEDLES_AFTER = 8
+
+    def _add_needles(self) -> None:
+        self.regexes = [
+            (rule, pattern, lowered, required_literals(rule.regex) if lowered else None)
+            for rule, pattern, lowered, _ in self.regexes
+        ]
+
     def analyze(self, email: Email, doc: Doc | None = None) -> Analysis:
+        self._analyzed += 1
+        if self._analyzed == self.NEEDLES_AFTER:
+            self._add_needles()
         if doc is None:
             doc = self.nlp(email.text)
         ctx = Context(email=email, doc=doc, parts=find_parts(email, doc))
