@@ -47,10 +47,12 @@ def iter_lines(source: str, start: int = 0, end: int | None = None):
         pos = nl + 1
 
 
-def find_subject(source: str, lines: list[tuple[int, int, bool]]) -> tuple[int, int, int] | None:
+def find_subject(
+    source: str, lines: list[tuple[int, int, bool]], skip: list[bool] | None = None
+) -> tuple[int, int, int] | None:
     """(subject_start, subject_end, index of the first body line) if the first line is ``Subject:``."""
     for i, (s, e, _nl) in enumerate(lines):
-        if not source[s:e].strip():
+        if (skip and skip[i]) or not source[s:e].strip():
             continue
         m = SUBJECT_RE.match(source, s, e)
         if m and m.start() == s:
@@ -103,14 +105,19 @@ def build(
     fmt: str,
     markdown: bool = False,
     emit: Emit = keep_emit,
+    skip: list[bool] | None = None,
 ) -> Email:
-    """Build an Email from a text-like source: subject line, filtered body lines."""
+    """Build an Email from a text-like source: subject line, filtered body lines.
+
+    ``skip`` marks lines that leave nothing at all, not even their line break (a
+    template's lines that hold only control tags).
+    """
     lines = list(iter_lines(source))
     builder = TextBuilder()
     subject_range = None
     first_body = 0
     front_subject = _front_matter_subject(source, lines) if markdown else None
-    subj = front_subject or find_subject(source, lines)
+    subj = front_subject or find_subject(source, lines, skip)
     if subj:
         s_start, s_end, first_body = subj
         if front_subject:
@@ -122,6 +129,8 @@ def build(
     keep, _cut = prose_line_flags(source, lines, markdown)
     links = 0
     for i in range(first_body, len(lines)):
+        if skip and skip[i]:
+            continue
         s, e, has_nl = lines[i]
         if keep[i]:
             if markdown:

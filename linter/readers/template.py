@@ -613,45 +613,14 @@ def build_template(path: str, source: str, fmt: str = "template", sc: Scan | Non
     sc = sc if sc is not None else scan(source)
     _parse_check(source, sc)
     lines = list(plain.iter_lines(source))
-    drop = [_control_only(source, sc, s, e) for s, e, _ in lines] if sc.tags else [False] * len(lines)
+    drop = [_control_only(source, sc, s, e) for s, e, _ in lines] if sc.tags else None
     emit = Emitter(sc)
-    builder = TextBuilder()
-    subject_range = None
-    first_body = 0
-    for i, (s, e, _nl) in enumerate(lines):
-        if drop[i] or not source[s:e].strip():
-            continue
-        m = plain.SUBJECT_RE.match(source, s, e)
-        if m and m.start() == s:
-            emit(builder, source, m.end(), s + len(source[s:e].rstrip()))
-            subject_range = (0, len(builder))
-            builder.put("\n\n", e, e)
-            first_body = i + 1
-        break
-    keep, _cut = plain.prose_line_flags(source, lines)
-    links = 0
-    for i in range(first_body, len(lines)):
-        if drop[i]:
-            continue
-        s, e, has_nl = lines[i]
-        if keep[i]:
-            links += len(plain.URL_RE.findall(source, s, e))
-            emit(builder, source, s, e)
-        if has_nl:
-            builder.put("\n", e, e)
-    links += sum(1 for f in emit.fields if f.dialect != "spintax" and stand_in(f.name, f.slot) == "the link")
-    return Email(
-        path=path,
-        source=source,
-        text=builder.text,
-        segments=builder.segments,
-        subject_range=subject_range,
-        fmt=fmt,
-        fields=emit.fields,
-        link_count=links,
-        is_template=True,
-        reader_findings=list(sc.findings),
-    )
+    email = plain.build(path, source, fmt, emit=emit, skip=drop)
+    email.fields = emit.fields
+    email.link_count += sum(1 for f in emit.fields if f.dialect != "spintax" and stand_in(f.name, f.slot) == "the link")
+    email.is_template = True
+    email.reader_findings = list(sc.findings)
+    return email
 
 
 HTML_START_RE = re.compile(r"\s*(?:\{[{%#][^\n]*\n\s*)*<(?:!doctype|html|head|body|table|div|p|span)\b", re.I)
