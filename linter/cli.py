@@ -155,18 +155,19 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
             raise click.UsageError("no input: give files or folders to check, or pipe an email to standard input")
         paths = ("-",)
     files, errors = collect_paths(paths, options.exclude)
-    try:
-        from .run import run_files
+    from .api import Linter
+    from .run import run_files
 
-        results = run_files(files, options, jobs, stdin_filename)
+    try:
+        linter = Linter(options)  # once: a bad rule pack fails here with its message
     except RuleError as exc:
         raise click.ClickException(str(exc)) from None
+    results = run_files(files, linter, jobs, stdin_filename)
     results.extend(FileResult(path=p, error=e, failed=True) for p, e in errors)
-    from .rulepack import load_rules
 
     report = Report(
         results=results,
-        rules={r.code: r for r in load_rules(options.rule_folders)} if fmt in ("sarif", "html") or statistics else {},
+        rules={r.code: r for r in linter.all_rules} if fmt in ("sarif", "html") or statistics else {},
         color=output is None and _use_color(),
         quiet=quiet,
         explain=explain,

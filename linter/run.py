@@ -41,13 +41,14 @@ def default_jobs(n_files: int) -> int:
     return max(1, min(cpus, n_files))
 
 
-def run_files(files: list[str], options: Options, jobs: int | None = None, stdin_filename: str | None = None) -> list[FileResult]:
+def run_files(files: list[str], linter: Linter, jobs: int | None = None, stdin_filename: str | None = None) -> list[FileResult]:
+    """Lint the files with ``linter`` (built once by the caller, whose rules a report
+    may also need), in ``jobs`` processes."""
     if jobs is None:
         jobs = default_jobs(len(files))
     disk = [p for p in files if p != "-"]
     if jobs > 1 and len(disk) > 1:
-        return _run_parallel(files, options, min(jobs, len(disk)), stdin_filename)
-    linter = Linter(options)
+        return _run_parallel(files, linter, min(jobs, len(disk)), stdin_filename)
     results: list[FileResult] = []
     for path in files:
         if path == "-":
@@ -124,14 +125,13 @@ def _chunks(items: list[str], jobs: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _run_parallel(files: list[str], options: Options, jobs: int, stdin_filename: str | None) -> list[FileResult]:
+def _run_parallel(files: list[str], parent: Linter, jobs: int, stdin_filename: str | None) -> list[FileResult]:
     import multiprocessing
 
     global _WORKER
     disk = [p for p in files if p != "-"]
-    # Build the Linter here, once: a bad rule pack fails now with the usual message,
-    # and forked workers inherit the compiled rules and model instead of rebuilding them.
-    parent = Linter(options)
+    options = parent.options
+    # Forked workers inherit the parent's compiled rules and model instead of rebuilding them.
     if "fork" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("fork")
         _WORKER = parent

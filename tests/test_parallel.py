@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import EXAMPLES, run_cli
-from linter import Options
+from linter import Linter, Options
 from linter.run import PARALLEL_THRESHOLD, default_jobs, from_wire, run_files, to_wire
 
 
@@ -42,7 +42,7 @@ def test_stdin_keeps_its_place(many):
 
 def test_parallel_results_carry_source_for_formatters(many):
     files = sorted(str(p) for p in many.glob("m0*.txt"))
-    results = run_files(files, Options(use_model=False), jobs=2)
+    results = run_files(files, Linter(Options(use_model=False)), jobs=2)
     assert [r.path for r in results] == files
     assert results[0].email.source.startswith("Subject: Quick question")
     assert results[0].email.source_line(3) == "Hi Ana0,"
@@ -51,7 +51,7 @@ def test_parallel_results_carry_source_for_formatters(many):
 
 
 def test_wire_round_trip(many):
-    (res,) = run_files([str(many / "m00.txt")], Options(use_model=False), jobs=1)
+    (res,) = run_files([str(many / "m00.txt")], Linter(Options(use_model=False)), jobs=1)
     back = from_wire(to_wire(res))
     assert back.to_dict() == res.to_dict()
     assert back.email.source == res.email.source and back.failed == res.failed
