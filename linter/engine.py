@@ -79,7 +79,7 @@ class Engine:
         for rule in rules:
             if rule.phrases is not None:
                 target = self.phrases_cased if rule.case_sensitive else self.phrases
-                target.add(rule.code, list(nlp.tokenizer.pipe(rule.phrases)))
+                target.add(rule.code, [nlp.tokenize(p) for p in rule.phrases])
             elif rule.patterns is not None:
                 try:
                     self.tokens.add(rule.code, rule.patterns)
