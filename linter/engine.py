@@ -72,10 +72,10 @@ class Engine:
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.phrases_cased = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.tokens = Matcher(nlp.vocab, validate=True)
-        self.regexes: list[tuple[Rule, re.Pattern, bool, frozenset[str] | None]] = []
+        self.regexes: list[_RegexRule] = []
         self._analyzed = 0
         self.checks: list[Rule] = []
-        self.unless = {r.code: re.compile(r.unless, re.I) for r in rules if r.unless}
+        self.unless = {r.code: r.unless for r in rules if r.unless}  # compiled on first use
         for rule in rules:
             if rule.phrases is not None:
                 target = self.phrases_cased if rule.case_sensitive else self.phrases
@@ -88,21 +88,20 @@ class Engine:
                     detail = next((x for x in first if x.strip()), "bad token pattern")
                     raise RuleError(f"{rule.origin}: rule {rule.code}: wrong pattern shape ({detail[:160]})") from None
             elif rule.regex is not None:
-                pattern, wants_lowered = _compile_rule_regex(rule)
-                self.regexes.append((rule, pattern, wants_lowered, None))
+                self.regexes.append(_RegexRule(rule))
             elif rule.check is not None:
                 self.checks.append(rule)
 
     # -- running -------------------------------------------------------------
-    #: Reading needles off every rule regex costs about as much as scanning some 50
-    #: emails saves, so a run over a handful of emails (one draft) skips it.
+    #: The built-in rules' needles come with the rule index; reading them off a team
+    #: pack's regexes costs about as much as scanning a few emails saves, so a run
+    #: over a handful of emails (one draft) skips it.
     NEEDLES_AFTER = 8
 
     def _add_needles(self) -> None:
-        self.regexes = [
-            (rule, pattern, lowered, required_literals(rule.regex) if lowered else None)
-            for rule, pattern, lowered, _ in self.regexes
-        ]
+        for entry in self.regexes:
+            if not entry.rule.needles_known:
+                entry.needles = regex_needles(entry.rule)
 
     def analyze(self, email: Email, doc: Doc | None = None) -> Analysis:
         self._analyzed += 1
@@ -138,15 +137,20 @@ class Engine:
         lowered = text.lower()
         if len(lowered) != len(text):  # a few characters lower to two; keep offsets exact
             lowered = None
-        for rule, pattern, wants_lowered, needles in self.regexes:
+        for entry in self.regexes:
+            rule = entry.rule
             haystack = text
-            if wants_lowered:
+            if entry.lowered:
                 if lowered is not None:
+                    needles = entry.needles
                     if needles and not any(n in lowered for n in needles):
                         continue  # every match contains one of these words; none is here
                     haystack = lowered
+                    pattern = entry.pattern or entry.compile()
                 else:  # rare: fall back to the case-insensitive pattern (re caches it)
                     pattern = re.compile(rule.regex, re.I | re.M)
+            else:
+                pattern = entry.pattern or entry.compile()
             for s, e in ctx.parts.get(rule.scope):
                 for m in pattern.finditer(haystack, s, e):
                     if m.end() > m.start():
@@ -175,7 +179,7 @@ class Engine:
                     continue
                 if rule.code in self.unless:
                     ss, se = ctx.sentence_of(hit.start)
-                    if self.unless[rule.code].search(ctx.text, ss, max(se, hit.end)):
+                    if re.compile(self.unless[rule.code], re.I).search(ctx.text, ss, max(se, hit.end)):
                         continue
                 s, e, line, col, end_line, end_col = email.position(hit.start, hit.end)
             taken = per_code.setdefault(rule.code, [])
@@ -208,19 +212,40 @@ class Engine:
 _ESCAPE = re.compile(r"\\.")
 
 
-def _compile_rule_regex(rule: Rule) -> tuple[re.Pattern, bool]:
-    """(compiled pattern, whether it runs on the lower-cased text).
+def regex_mode(rule: Rule) -> tuple[int, bool]:
+    """(flags to compile the rule's regex with, whether it runs on the lower-cased text).
 
     Case-insensitive matching is two to three times slower in ``re``; a pattern with no
     upper-case letters of its own (escapes aside) matches lower-cased text the same way
     without the flag, so the engine lower-cases each email once and runs it there.
     """
     if rule.case_sensitive:
-        return re.compile(rule.regex, re.M), False
+        return re.M, False
     bare = _ESCAPE.sub("", rule.regex)
     if any(c.isupper() for c in bare) or "(?" in bare.replace("(?:", "").replace("(?=", "").replace("(?!", "").replace("(?<", ""):
-        return re.compile(rule.regex, re.I | re.M), False
-    return re.compile(rule.regex, re.M), True
+        return re.I | re.M, False
+    return re.M, True
+
+
+def regex_needles(rule: Rule) -> frozenset[str] | None:
+    """The needles of a rule's regex, when it runs on lower-cased text (else None)."""
+    return required_literals(rule.regex) if regex_mode(rule)[1] else None
+
+
+class _RegexRule:
+    """A regex rule as the engine runs it: compiled the first time an email could match."""
+
+    __slots__ = ("rule", "flags", "lowered", "needles", "pattern")
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+        self.flags, self.lowered = regex_mode(rule)
+        self.needles = rule.needles if rule.needles_known else None
+        self.pattern: re.Pattern | None = None
+
+    def compile(self) -> re.Pattern:
+        self.pattern = re.compile(self.rule.regex, self.flags)
+        return self.pattern
 
 
 def required_literals(regex: str) -> frozenset[str] | None:

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from . import __version__
 
 
 def rules_version() -> str:
-    from .rulepack import builtin_pack_files
+    from .rulepack import builtin_pack_files, packs_digest
 
-    digest = hashlib.sha256()
-    for name, text in builtin_pack_files():
-        digest.update(name.encode())
-        digest.update(text.encode())
-    return digest.hexdigest()[:12]
+    return packs_digest(builtin_pack_files())[:12]
 
 
 def model_version() -> str:
