@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.matcher import Matcher, PhraseMatcher
@@ -227,9 +227,9 @@ def regex_mode(rule: Rule) -> tuple[int, bool]:
     return re.M, True
 
 
-def regex_needles(rule: Rule) -> frozenset[str] | None:
+def regex_needles(rule: Rule, rank: Callable[[frozenset[str]], float] | None = None) -> frozenset[str] | None:
     """The needles of a rule's regex, when it runs on lower-cased text (else None)."""
-    return required_literals(rule.regex) if regex_mode(rule)[1] else None
+    return required_literals(rule.regex, rank) if regex_mode(rule)[1] else None
 
 
 class _RegexRule:
@@ -248,8 +248,8 @@ class _RegexRule:
         return self.pattern
 
 
-def required_literals(regex: str) -> frozenset[str] | None:
-    """Strings one of which every match of ``regex`` contains, or None if no such set
+def required_literals(regex: str, rank: Callable[[frozenset[str]], float] | None = None) -> frozenset[str] | None:
+    """Strings one of which every match of ``regex`` contains, or None if no useful set
     can be read off the pattern.
 
     Most rules match nothing in most emails; a substring test for these needles (fast,
@@ -258,9 +258,20 @@ def required_literals(regex: str) -> frozenset[str] | None:
     one of what its branches need, a repeat of at least one what its item needs, and
     a run of literal characters needs that exact text; anything else needs nothing
     it can name.
+
+    Where a sequence offers several sets, ``rank`` picks one: it gives the share of
+    emails a set would let through (``rules/index.json`` is built with the share of
+    the project's own example emails containing a needle, so a rare ``#`` beats a
+    common ``your``). Without it the set whose shortest needle is longest wins, and a
+    set with a needle shorter than three characters is not used.
     """
     from re import _constants as C
     from re import _parser
+
+    def score(c: frozenset[str]) -> tuple:
+        if rank is not None:
+            return (-rank(c), min(map(len, c)))
+        return (min(map(len, c)), -len(c))
 
     def of_sequence(items) -> frozenset[str] | None:
         candidates: list[frozenset[str]] = []
@@ -269,15 +280,14 @@ def required_literals(regex: str) -> frozenset[str] | None:
             if op is C.LITERAL:
                 run.append(chr(av))
                 continue
-            if len(run) >= 2:
+            if run:
                 candidates.append(frozenset(["".join(run)]))
             run = []
             if op is not None:
                 found = of_item(op, av)
                 if found:
                     candidates.append(found)
-        # the most selective: the set whose shortest needle is longest
-        return max(candidates, key=lambda c: (min(map(len, c)), -len(c)), default=None)
+        return max(candidates, key=score, default=None)
 
     def of_item(op, av) -> frozenset[str] | None:
         if op is C.SUBPATTERN:
@@ -295,6 +305,14 @@ def required_literals(regex: str) -> frozenset[str] | None:
         found = of_sequence(_parser.parse(regex))
     except Exception:  # noqa: BLE001 - no needles is always safe
         return None
-    if not found or min(map(len, found)) < 3:
+    if not found:
+        return None
+    if rank is not None:
+        return found if rank(found) <= MAX_NEEDLE_SHARE else None
+    if min(map(len, found)) < 3:
         return None  # too short to rule much out
     return found
+
+
+#: A needle set that lets more than this share of emails through is not worth testing.
+MAX_NEEDLE_SHARE = 0.9

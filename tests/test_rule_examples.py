@@ -87,17 +87,22 @@ def test_regex_needles_are_in_every_match():
     import re
 
     from linter.engine import required_literals
+    from linter.rulepack import needle_share
 
     assert required_literals(r"\b(?:many|most)\s+(?:firms|teams)\b") == frozenset({"firms", "teams"})
     assert required_literals(r"\bact\s+now\b|\bhurry\b") == frozenset({"act", "hurry"})
     assert required_literals(r"\b(?:a|an)?\s*x") is None  # nothing it can name
+    share = needle_share(["We know this is new.", "It is what we do.", "Unbeatable #1!"])
+    assert share(frozenset({"we", "is"})) == 2 / 3 and share(frozenset({"#"})) == 1 / 3
+    assert required_literals(r"\b(?:we|is)\s+#\s?1\b|\bunbeatable\b", rank=share) == frozenset({"#", "unbeatable"})
+    assert required_literals(r"\bwe\s+#\s?1\b") is None  # "we" and "#" are too short to trust unranked
     for rule in RULES:
-        needles = required_literals(rule.regex) if rule.regex else None
-        if not needles:
-            continue
-        for text in rule.examples.get("flag", []):
-            for m in re.finditer(rule.regex, text.lower(), re.M):
-                assert any(n in m.group() for n in needles), (rule.code, m.group(), sorted(needles))
+        for needles in (required_literals(rule.regex) if rule.regex else None, rule.needles):  # plain; the index's
+            if not needles:
+                continue
+            for text in rule.examples.get("flag", []) + rule.examples.get("pass", []):
+                for m in re.finditer(rule.regex, text.lower(), re.M):
+                    assert any(n in m.group() for n in needles), (rule.code, m.group(), sorted(needles))
 
 
 def test_needle_prefilter_changes_no_finding():
