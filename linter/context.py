@@ -26,6 +26,16 @@ _NOT_NAMES = frozenset(
     "faq tl;dr fyi asap re fwd fw".split()
 )
 _NUMBER_RE = re.compile(r"\d")
+#: A capitalised word right after these starts a clause; its capital says nothing.
+_CLAUSE_BREAKS = frozenset({".", "!", "?", ":", "\n", "—", "-"})
+
+
+def inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``offset`` falls in one of the ``(start, end)`` spans."""
+    for s, e in spans:
+        if s <= offset < e:
+            return True
+    return False
 
 
 @dataclass
@@ -82,7 +92,7 @@ class Context:
 
     def is_field(self, token: Token) -> bool:
         ranges = self.field_ranges
-        return bool(ranges) and any(s <= token.idx < e for s, e in ranges)
+        return bool(ranges) and inside(token.idx, ranges)
 
     @functools.cached_property
     def message_tokens(self) -> list[Token]:
@@ -101,19 +111,24 @@ class Context:
         """
         out = []
         sentence_starts = {s for s, _ in self.parts.sentences}
+        fields = self.field_ranges
+        doc = self.doc
         for t in self.message_tokens:
-            if self.is_field(t):
+            if fields and inside(t.idx, fields):
+                continue
+            if not t.is_alpha:  # months and names are letters; anything else counts if it has a digit
+                if _NUMBER_RE.search(t.text):
+                    out.append(t)
                 continue
             low = t.lower_
-            if _NUMBER_RE.search(t.text) or low in MONTHS or low in WEEKDAYS:
+            if low in MONTHS or low in WEEKDAYS:
                 out.append(t)
             elif (
-                t.is_alpha
-                and t.text[0].isupper()
+                t.text[0].isupper()
                 and t.idx not in sentence_starts
                 and low not in _NOT_NAMES
                 and not t.is_upper  # ALL CAPS is shouting, not a name
-                and not (t.i > 0 and t.nbor(-1).text in {".", "!", "?", ":", "\n", "—", "-"})
+                and not (t.i > 0 and doc[t.i - 1].text in _CLAUSE_BREAKS)
             ):
                 out.append(t)
         return out

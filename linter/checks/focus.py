@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from ..context import SELF_WORDS, YOU_WORDS
+from ..context import SELF_WORDS, YOU_WORDS, inside
 from . import Hit, check
 
 if TYPE_CHECKING:
@@ -29,10 +29,6 @@ if TYPE_CHECKING:
 def _prose_ranges(ctx: Context) -> list[tuple[int, int]]:
     """Body and P.S.: the writer's own prose (not the greeting, not the sign-off)."""
     return ctx.ranges("body") + ctx.ranges("ps")
-
-
-def _in(ranges: list[tuple[int, int]], offset: int) -> bool:
-    return any(s <= offset < e for s, e in ranges)
 
 
 def _opener(ctx: Context) -> tuple[int, int] | None:
@@ -50,12 +46,12 @@ def _prose_sentences(ctx: Context) -> list[tuple[int, int]]:
     prose = _prose_ranges(ctx)
     out = []
     for s, e in ctx.parts.sentences:
-        if _in(prose, s):
+        if inside(s, prose):
             out.append((s, e))
         else:  # a sentence that begins in the greeting line: keep its body part
-            inside = [ps for ps, pe in prose if s < ps < e]
-            if inside:
-                out.append((inside[0], e))
+            starts = [ps for ps, pe in prose if s < ps < e]
+            if starts:
+                out.append((starts[0], e))
     return out
 
 
@@ -203,7 +199,7 @@ def meeting_before_reason(ctx: Context, rule: Rule) -> Iterator[Hit]:
         return
     prose = _prose_ranges(ctx)
     outside = [
-        t for t in ctx.specifics if _in(prose, t.idx) and not any(s <= t.idx < e for s, e in asks)
+        t for t in ctx.specifics if inside(t.idx, prose) and not inside(t.idx, asks)
     ]
     opener = _opener(ctx)
     for s, e in asks:
@@ -224,10 +220,10 @@ def no_specifics(ctx: Context, rule: Rule) -> Iterator[Hit]:
     """
     min_words = int(rule.params.get("min_words", 40))
     prose = _prose_ranges(ctx)
-    words = [t for t in ctx.words if _in(prose, t.idx)]
+    words = [t for t in ctx.words if inside(t.idx, prose)]
     if len(words) < min_words:
         return
-    if any(_in(prose, t.idx) for t in ctx.specifics):
+    if any(inside(t.idx, prose) for t in ctx.specifics):
         return
     first = _opener(ctx)
     if first is None:
@@ -275,7 +271,7 @@ def feature_dump(ctx: Context, rule: Rule) -> Iterator[Hit]:
         lines.append((pos, pos + len(line)))
         pos += len(line) + 1
     for i, (s, e) in enumerate(lines):
-        if not _in(prose, s) or not _LIST_INTRO.search(text, s, e):
+        if not inside(s, prose) or not _LIST_INTRO.search(text, s, e):
             continue
         j = i + 1
         while j < len(lines) and not text[lines[j][0] : lines[j][1]].strip():

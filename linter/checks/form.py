@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from ..context import inside
 from . import Hit, check
 
 # -- shared helpers ----------------------------------------------------------------
@@ -32,10 +33,6 @@ def _ranges(ctx, *scopes: str) -> list[tuple[int, int]]:
     for scope in scopes:
         out.extend(ctx.parts.get(scope))
     return out
-
-
-def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= offset < e for s, e in spans)
 
 
 def _placeholder_spans(ctx) -> list[tuple[int, int]]:
@@ -77,7 +74,7 @@ def exclamations(ctx, rule) -> Iterator[Hit]:
         (m.start(), m.end())
         for s, e in _ranges(ctx, *scopes)
         for m in BANG_RE.finditer(text, s, e)
-        if not _inside(m.start(), skip)
+        if not inside(m.start(), skip)
     ]
     if not runs:
         return
@@ -163,7 +160,7 @@ def shouting_caps(ctx, rule) -> Iterator[Hit]:
         return
     skip = _placeholder_spans(ctx)
     counts: dict[str, int] = {}
-    all_words = [m for m in capitals if not _inside(m.start(), skip)]
+    all_words = [m for m in capitals if not inside(m.start(), skip)]
     for m in all_words:
         w = m.group().replace("’", "'")
         counts[w] = counts.get(w, 0) + 1
@@ -171,7 +168,7 @@ def shouting_caps(ctx, rule) -> Iterator[Hit]:
     ranges = _ranges(ctx, *scopes)
     run: list[int] | None = None
     for m in all_words:
-        if not _inside(m.start(), ranges):
+        if not inside(m.start(), ranges):
             continue
         if _shouted(m.group(), counts):
             if run and re.fullmatch(r"[ \t,]*", text[run[1] : m.start()]):
@@ -194,7 +191,7 @@ def caps_subject(ctx, rule) -> Iterator[Hit]:
     s, e = rng
     text = ctx.text
     skip = _placeholder_spans(ctx)
-    words = [m for m in CAPS_WORD_RE.finditer(text, s, e) if not _inside(m.start(), skip)]
+    words = [m for m in CAPS_WORD_RE.finditer(text, s, e) if not inside(m.start(), skip)]
     if not words:
         return
     caps = [m for m in words if m.group().replace("’", "'").replace("'", "").isupper()]
@@ -253,7 +250,7 @@ def many_links(ctx, rule) -> Iterator[Hit]:
                 if not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in found):
                     found.append((m.start(), m.end()))
     for f in ctx.email.fields:
-        if re.search(r"link|url", f.name, re.I) and not _inside(f.text_start, found):
+        if re.search(r"link|url", f.name, re.I) and not inside(f.text_start, found):
             found.append((f.text_start, f.text_end))
     found.sort()
     total = max(len(found), ctx.email.link_count)
@@ -337,7 +334,7 @@ def several_asks(ctx, rule) -> Iterator[Hit]:
         return  # most emails: fewer kinds of ask in the whole message than it takes
     first_of: dict[str, tuple[int, int]] = {}
     for s, e in ctx.parts.sentences:
-        if not _inside(s, ranges):
+        if not inside(s, ranges):
             continue
         sentence = text[s:e]
         if re.match(r"(?:or|otherwise|alternatively)\b", sentence, re.I):
