@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..readers import may_hold_tags
 from . import Hit, check
 
 # Families of merge-tag syntax: two of them in one file means one will not be filled.
@@ -57,8 +58,7 @@ def unfilled_placeholder(ctx, rule):
     text = ctx.text
     email = ctx.email
     has_angle = "<" in text
-    # every merge-tag shape starts with "{", "[", "%" or "*|": most drafts have none
-    has_tags = not email.is_template and any(c in text for c in "{[%*")
+    has_tags = not email.is_template and may_hold_tags(text)  # most drafts hold none
     for s, e in ctx.ranges("all"):
         for m in WRITER_PLACEHOLDER_RE.finditer(text, s, e):
             word = m.group(0)
@@ -123,6 +123,8 @@ def _empty_render(text: str, start: int, end: int) -> tuple[bool, str]:
 
 @check("merge_field_no_fallback")
 def merge_field_no_fallback(ctx, rule):
+    if not ctx.email.fields:
+        return
     from ..readers.template import is_sender_field
 
     seen = set()
@@ -170,11 +172,11 @@ _PS_PREFIX_RE = re.compile(r"^p\.?\s?s\.?[:\s-]*", re.I)
 @check("merge_field_only_personalisation")
 def merge_field_only_personalisation(ctx, rule):
     """Template whose only specifics are merge fields: find-and-replace personalisation."""
-    from ..readers.template import is_sender_field
-
     email = ctx.email
     if not email.is_template:
         return
+    from ..readers.template import is_sender_field
+
     min_words = int(rule.params.get("min_words", 40))
     max_specifics = int(rule.params.get("max_specifics", 0))
     msg_ranges = ctx.ranges("greeting") + ctx.ranges("body") + ctx.ranges("ps")

@@ -9,6 +9,7 @@ reason; the CLI reports it and goes on with the other files.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 
 from ..email import Email
@@ -44,8 +45,26 @@ def register_bytes(exts: tuple[str, ...], reader) -> None:
         _BYTES_READERS[ext] = reader
 
 
+#: The richer formats' readers and the extensions they take: each module is imported
+#: (and registers itself) the first time a file needs it, so a plain-text run never
+#: pays for jinja2 or the HTML parser.
+_OPTIONAL_READERS = {
+    "template": (".j2", ".jinja", ".jinja2", ".liquid", ".hbs", ".handlebars", ".mustache", ".tmpl", ".tpl"),
+    "html": (".html", ".htm", ".xhtml"),
+    "eml": (".eml",),
+    "sequence": (".csv", ".jsonl", ".ndjson"),
+}
+_MODULE_OF = {ext: module for module, exts in _OPTIONAL_READERS.items() for ext in exts}
+
+
+def _load(module: str) -> None:
+    import importlib
+
+    importlib.import_module(f"{__name__}.{module}")
+
+
 def known_extensions() -> set[str]:
-    return set(_TEXT_READERS) | set(_BYTES_READERS)
+    return set(_TEXT_READERS) | set(_BYTES_READERS) | set(_MODULE_OF)
 
 
 def reject_binary(data: bytes) -> None:
@@ -73,6 +92,8 @@ def read_bytes(path: str, data: bytes, ext: str | None = None) -> list[Email]:
     if len(data) > MAX_BYTES:
         raise InputError(f"too large to be an email ({len(data):,} bytes; the limit is {MAX_BYTES:,})")
     ext = (ext if ext is not None else os.path.splitext(path)[1]).lower()
+    if ext in _MODULE_OF and ext not in _TEXT_READERS and ext not in _BYTES_READERS:
+        _load(_MODULE_OF[ext])
     if ext in _BYTES_READERS:
         return _as_list(_BYTES_READERS[ext](path, data))
     text = decode(data)
@@ -82,14 +103,22 @@ def read_bytes(path: str, data: bytes, ext: str | None = None) -> list[Email]:
     return _as_list(reader(path, text))
 
 
+#: What every merge-tag shape starts with ({{ {% {# {! {x} [x] *| %X): text without
+#: any of these holds no tag, and need not load the template reader to find out.
+_TAG_START = re.compile(r"[{\[]|\*\||%[A-Za-z]")
+
+
+def may_hold_tags(text: str) -> bool:
+    return _TAG_START.search(text) is not None
+
+
 def sniff(text: str):
     """The reader for a file of no known extension (or standard input)."""
-    template_reader = _TEXT_READERS.get(".j2")
-    if template_reader is not None:
+    if may_hold_tags(text):
         from . import template
 
         if template.has_merge_tags(text):
-            return template_reader
+            return template.read_template
     return plain.read_text
 
 
@@ -109,18 +138,3 @@ def read_path(path: str) -> list[Email]:
     except OSError as exc:
         raise InputError(exc.strerror or str(exc)) from None
     return read_bytes(path, data)
-
-
-def _load_optional_readers() -> None:
-    """Readers for richer formats register themselves when their modules exist."""
-    import importlib
-
-    for name in ("template", "html", "eml", "sequence"):
-        try:
-            importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-
-
-_load_optional_readers()

@@ -41,10 +41,10 @@ from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..email import Email, MergeField, TextBuilder
-from . import plain, register_text
+from . import _OPTIONAL_READERS, plain, register_text
 
 MALFORMED = "M104"
-TEMPLATE_EXTS = (".j2", ".jinja", ".jinja2", ".liquid", ".hbs", ".handlebars", ".mustache", ".tmpl", ".tpl")
+TEMPLATE_EXTS = _OPTIONAL_READERS["template"]
 
 _ENV = SandboxedEnvironment()
 
