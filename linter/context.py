@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
 from .email import Email
 from .parts import Parts
+from .recache import compile_re
 
 SELF_WORDS = frozenset("i me my mine myself we us our ours ourselves".split())
 YOU_WORDS = frozenset("you your yours yourself yourselves".split())
@@ -25,7 +25,7 @@ _NOT_NAMES = frozenset(
     "ceo cto cfo coo cmo vp svp evp sdr bdr ae am csm hr it b2b b2c saas ai ml roi kpi crm erp seo "
     "faq tl;dr fyi asap re fwd fw".split()
 )
-_NUMBER_RE = re.compile(r"\d")
+_NUMBER_RE = compile_re(r"\d")
 #: A capitalised word right after these starts a clause; its capital says nothing.
 _CLAUSE_BREAKS = frozenset({".", "!", "?", ":", "\n", "—", "-"})
 

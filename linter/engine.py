@@ -14,6 +14,7 @@ from .context import Context
 from .email import Email
 from .nlp import get_nlp
 from .parts import find_parts
+from .recache import compile_re
 from .rulepack import Rule, RuleError
 
 MAX_TEXT_CHARS = 120
@@ -209,7 +210,7 @@ class Engine:
         return findings
 
 
-_ESCAPE = re.compile(r"\\.")
+_ESCAPE = compile_re(r"\\.")
 
 
 def regex_mode(rule: Rule) -> tuple[int, bool]:
@@ -244,7 +245,7 @@ class _RegexRule:
         self.pattern: re.Pattern | None = None
 
     def compile(self) -> re.Pattern:
-        self.pattern = re.compile(self.rule.regex, self.flags)
+        self.pattern = compile_re(self.rule.regex, self.flags)
         return self.pattern
 
 

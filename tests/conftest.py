@@ -40,6 +40,14 @@ rules:
 """
 
 
+def pytest_configure(config):
+    """The tests and the stoplint processes they start keep compiled regexes in a folder
+    of their own, never in the user's cache."""
+    import tempfile
+
+    os.environ["STOPLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="stoplint-test-cache-")
+
+
 @functools.cache
 def rule_linter(code: str):
     """A rules-only linter with just one rule selected (cached per code)."""

@@ -75,3 +75,15 @@ def test_exceptions_wait_until_a_text_needs_them():
     assert [t.text for t in ours.tokenize("We can't")] == ["We", "ca", "n't"]
     assert "can't" in ours.tokenizer.rules
     assert len(ours.tokenizer.rules) < 20
+
+
+def test_affix_expressions_are_spacys():
+    from spacy.lang.en import English
+    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+    from linter.nlp import _joined
+
+    d = English.Defaults
+    assert _joined(d.prefixes, "^{}") == compile_prefix_regex(d.prefixes).pattern
+    assert _joined(d.suffixes, "{}$") == compile_suffix_regex(d.suffixes).pattern
+    assert _joined(d.infixes, "{}") == compile_infix_regex(d.infixes).pattern

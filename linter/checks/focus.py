@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..context import SELF_WORDS, YOU_WORDS, inside
+from ..recache import compile_re
 from . import Hit, check
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def self_focus(ctx: Context, rule: Rule) -> Iterator[Hit]:
 
 
 # "strong" openers: the sender's name, title or company before anything about the buyer.
-_INTRO_STRONG = re.compile(
+_INTRO_STRONG = compile_re(
     r"""(?:
         (?:hi|hello|hey)?[\s,!.]*                                   # "Hi, my name is..."
         (?:
@@ -117,7 +118,7 @@ _INTRO_STRONG = re.compile(
     re.X | re.I,
 )
 # "mild" openers: "I'm Dana from Acme", "I'm Dana, founder of Acme".
-_INTRO_MILD = re.compile(
+_INTRO_MILD = compile_re(
     r"""(?i:hi|hello|hey)?[\s,!.]*
         (?i:i\s+am|i(?:'|’)m|this\s+is)\s+(?:\[[^\]\n]{1,30}\]|[A-Z{][\w}'’.-]*(?:\s+[A-Z][\w'’.-]*)?)\s*
         (?:,\s*(?i:the\s+|a\s+|an\s+)?[\w-]+(?:\s+[\w-]+){0,3}\s+(?i:of|at)\b|\s+(?i:from|with|at|of)\s+[A-Z\[{])""",
@@ -126,7 +127,7 @@ _INTRO_MILD = re.compile(
 
 
 # A stock pleasantry the real opener may follow.
-_PLEASANTRY = re.compile(
+_PLEASANTRY = compile_re(
     r"""(?:i\s+)?(?:hope|trust)\s+(?:this|that|you|all|your)\b[^.?!\n]{0,40}[.!]?$
       | (?:good\s+(?:morning|afternoon|day|evening)|greetings|happy\s+\w+)\b[^.?!\n]{0,20}[.!]?$""",
     re.X | re.I,
@@ -156,7 +157,7 @@ def self_intro_opener(ctx: Context, rule: Rule) -> Iterator[Hit]:
 
 
 # What a call, meeting or time ask looks like.
-_ASK_WORDS = re.compile(
+_ASK_WORDS = compile_re(
     r"""\b(?:call|meeting|demo|zoom|calendar|calendly|schedule)\b
       | \b(?:quick|short|brief)\s+(?:chat|conversation|catch-up|sync)\b
       | \b(?:\d+|a\s+few|few|five|ten|fifteen|twenty|thirty)(?:\s*(?:-|–|to)\s*\d+)?[\s-]*min(?:ute)?s?\b
@@ -166,7 +167,7 @@ _ASK_WORDS = re.compile(
     re.X | re.I,
 )
 # ...and what makes a sentence a request rather than a mention.
-_REQUEST = re.compile(
+_REQUEST = compile_re(
     r"""\?\s*$
       | \b(?:would|could|can|will)\s+you\b | \bdo\s+you\s+have\b | \bare\s+you\s+(?:open|free|available|around)\b
       | \b(?:can|could|shall)\s+we\b | \blet(?:'|’)?s\b | \blet\s+me\s+know\b
@@ -234,7 +235,7 @@ def no_specifics(ctx: Context, rule: Rule) -> Iterator[Hit]:
 _PRODUCT = r"(?:platform|solution|product|software|tool|app|application|system|technology|suite|service|offering|engine|agent|dashboard)s?"
 _OFFER_VERB = r"(?:offers?|provides?|includes?|features?|delivers?|combines?|supports?|comes\s+with|gives\s+you|lets\s+you|enables?|allows?|uses)"
 # A line that introduces the seller's feature list: "Our platform includes:", "Key features:".
-_LIST_INTRO = re.compile(
+_LIST_INTRO = compile_re(
     rf"""(?:\b(?:our|my)\s+(?:[\w-]+\s+){{0,3}}?{_PRODUCT}\b[^\n]*?\b{_OFFER_VERB}\b
         | \b(?:key\s+)?features\b | \bcapabilities\b | \bwith\s+(?:our|my)\s+(?:[\w-]+\s+){{0,3}}?{_PRODUCT}\b
         | \b(?:we|i)\s+(?:offer|provide|deliver)\b
@@ -243,15 +244,15 @@ _LIST_INTRO = re.compile(
         | \bwe(?:'|’)re\s+an?\s+[^\n]*?{_PRODUCT}\b | \bwe\s+are\s+an?\s+[^\n]*?{_PRODUCT}\b)[^\n]*:[*_\s]*$""",
     re.X | re.I,
 )
-_BULLET = re.compile(r"[ \t]*(?:[-*•·▪–]|\d+[.)])[ \t]+\S")
+_BULLET = compile_re(r"[ \t]*(?:[-*•·▪–]|\d+[.)])[ \t]+\S")
 # The seller's product with an offering verb, in a sentence.
-_SENTENCE_INTRO = re.compile(
+_SENTENCE_INTRO = compile_re(
     rf"""\b(?:our|my)\s+(?:[\w-]+\s+){{0,3}}?{_PRODUCT}\b[^.?!\n]*?\b{_OFFER_VERB}\b
       | \b(?:we|i)\s+(?:offer|provide|deliver|specialize\s+in|specialise\s+in)\b
       | \b(?:we\s+are|we(?:'|’)re)\s+an?\s+[^.?!\n]*?{_PRODUCT}\s+(?:that|which)\s+[^.?!\n]*?\b{_OFFER_VERB}\b""",
     re.X | re.I,
 )
-_ITEM_SEP = re.compile(r",\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|&)\s+")
+_ITEM_SEP = compile_re(r",\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|&)\s+")
 
 
 @check("feature_dump")

@@ -13,17 +13,18 @@ from collections.abc import Iterator
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..context import inside
+from ..recache import compile_re
 from . import Hit, check
 
 # -- shared helpers ----------------------------------------------------------------
 
 #: Placeholders and merge tags: their capitals are a template's, not the writer's voice.
-PLACEHOLDER_RE = re.compile(
+PLACEHOLDER_RE = compile_re(
     r"\[[^\]\n]{0,80}\]|\{\{?[^}\n]{0,80}\}\}?|%[A-Za-z_]{1,40}%|\*\|[A-Za-z_]{1,40}\|\*|<[^>\n]{0,80}>"
 )
-URL_RE = re.compile(r"\bhttps?://[^\s<>()\"']+|\bwww\.[^\s<>()\"']+", re.I)
-EMAIL_ADDRESS_RE = re.compile(r"\S+@\S+\.\w+")
-LINK_PLACEHOLDER_RE = re.compile(
+URL_RE = compile_re(r"\bhttps?://[^\s<>()\"']+|\bwww\.[^\s<>()\"']+", re.I)
+EMAIL_ADDRESS_RE = compile_re(r"\S+@\S+\.\w+")
+LINK_PLACEHOLDER_RE = compile_re(
     r"[\[{]{1,2}[^\]}\n]{0,40}\b(?:link|url|calendly|website)\b[^\]}\n]{0,40}[\]}]{1,2}", re.I
 )
 
@@ -51,7 +52,7 @@ def _placeholder_spans(ctx) -> list[tuple[int, int]]:
 
 # -- exclamation marks -------------------------------------------------------------
 
-BANG_RE = re.compile(r"!+")
+BANG_RE = compile_re(r"!+")
 
 
 @check("exclamations")
@@ -127,7 +128,7 @@ PLACEHOLDER_WORDS = frozenset(
     "recipient sender contact prospect placeholder tbd".split()
 )
 COMMON_WORDS = (frozenset(w for w in STOP_WORDS if w.isalpha()) | SHOUT_WORDS) - ACRONYMS
-CAPS_WORD_RE = re.compile(r"(?<![\w@/&.#-])[A-Za-z][A-Za-z'’]*[A-Za-z](?![\w/&@-])")
+CAPS_WORD_RE = compile_re(r"(?<![\w@/&.#-])[A-Za-z][A-Za-z'’]*[A-Za-z](?![\w/&@-])")
 
 
 def _shouted(word: str, counts: dict[str, int]) -> bool:
@@ -276,7 +277,7 @@ _ASK_FRAME = (
 ASK_KINDS: list[tuple[str, re.Pattern]] = [
     (
         "a meeting",
-        re.compile(
+        compile_re(
             r"\b(?:(?:book|grab|pick|schedule|choose|find) (?:a|some) (?:time|slot)\b|calendly|my calendar\b"
             r"|(?:a|quick|short|brief|\d+[- ]?min(?:ute)?s?|the) (?:call|chat|meeting|demo|zoom|coffee)\b"
             r"|\b(?:\d+|a few|fifteen|ten|twenty|thirty) minutes\b)",
@@ -285,7 +286,7 @@ ASK_KINDS: list[tuple[str, re.Pattern]] = [
     ),
     (
         "a click",
-        re.compile(
+        compile_re(
             r"\b(?:click (?:here|the link|below|on|through)|check out (?:our|my|the) (?:site|website|page|video|demo|deck|link)"
             r"|visit (?:our|my|the) (?:site|website|page)|watch (?:the|our|this|my) (?:video|demo)|download (?:our|the|my|this)"
             r"|read (?:more|the full)|see (?:our|my) (?:website|site|portfolio)|learn more (?:at|here|on)|follow us)\b",
@@ -294,7 +295,7 @@ ASK_KINDS: list[tuple[str, re.Pattern]] = [
     ),
     (
         "a sign-up",
-        re.compile(
+        compile_re(
             r"\b(?:sign up|register (?:now|here|today|for)|subscribe (?:now|here|today|to)|buy (?:now|today)|order (?:now|today)"
             r"|start (?:your|a) free trial|try it (?:now|free|today)|claim your|fill (?:out|in) (?:the|our|this) (?:form|survey))\b",
             re.I,
@@ -302,7 +303,7 @@ ASK_KINDS: list[tuple[str, re.Pattern]] = [
     ),
     (
         "a referral",
-        re.compile(
+        compile_re(
             r"\b(?:point me (?:to|towards)|who (?:is|would be|'s) the (?:right|best) person|forward (?:this|me|it) (?:to|on)"
             r"|introduce me to|connect me with|pass (?:this|it) (?:along|on) to)\b",
             re.I,
@@ -310,14 +311,14 @@ ASK_KINDS: list[tuple[str, re.Pattern]] = [
     ),
     (
         "a reply",
-        re.compile(
+        compile_re(
             r"\b(?:reply (?:to this|with|back)|hit reply|just reply|email me|call me|text me|contact me|get back to me"
             r"|give me a call|send me your)\b",
             re.I,
         ),
     ),
 ]
-_FRAME_RE = re.compile(_ASK_FRAME, re.I)
+_FRAME_RE = compile_re(_ASK_FRAME, re.I)
 
 
 @check("several_asks")
@@ -357,8 +358,8 @@ def several_asks(ctx, rule) -> Iterator[Hit]:
 
 # -- subject line ------------------------------------------------------------------
 
-REPLY_PREFIX_RE = re.compile(r"^[ \t]*(?:re|fwd?|aw|sv|tr)[ \t]*(?:\[\d+\])?[ \t]*:", re.I)
-PRIOR_CONTACT_RE = re.compile(
+REPLY_PREFIX_RE = compile_re(r"^[ \t]*(?:re|fwd?|aw|sv|tr)[ \t]*(?:\[\d+\])?[ \t]*:", re.I)
+PRIOR_CONTACT_RE = compile_re(
     r"\b(?:my (?:last|previous|earlier|first) (?:note|email|e-mail|message|mail)|since (?:my|our) last"
     r"|follow(?:ing)?[- ]up|circl(?:e|ing) back|as (?:discussed|promised|mentioned|requested|agreed)"
     r"|thanks? (?:you )?for (?:your time|the call|getting back|replying|your reply|the chat|chatting|meeting)"

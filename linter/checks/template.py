@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..readers import may_hold_tags
+from ..recache import compile_re
 from . import Hit, check
 
 # Families of merge-tag syntax: two of them in one file means one will not be filled.
@@ -32,7 +33,7 @@ _BREAKS_BEFORE = frozenset(
 _PUNCT_AFTER = tuple(",.!?;:'’)")
 
 # Placeholders a writer forgot to fill, in any file.
-WRITER_PLACEHOLDER_RE = re.compile(
+WRITER_PLACEHOLDER_RE = compile_re(
     r"(?<![\w-])X{2,4}(?![\w-])"
     r"|<\s*insert\b[^<>\n]{0,40}>"
     r"|\[\s*insert\b[^\]\n]{0,40}\]"
@@ -40,10 +41,10 @@ WRITER_PLACEHOLDER_RE = re.compile(
     r"|(?<![\w-])TB[DC](?![\w-])"
     r"|\blorem ipsum\b",
 )
-_TBD_OK_RE = re.compile(r"(?:\b(?:is|are|still|remains?|currently|date|dates|time|times|venue|details?)\s+)$", re.I)
+_TBD_OK_RE = compile_re(r"(?:\b(?:is|are|still|remains?|currently|date|dates|time|times|venue|details?)\s+)$", re.I)
 # In a file not read as a template, merge-tag syntax left in the text is a placeholder.
 _HTML_TAGS = frozenset("a b i u p br hr em strong span div table tr td th li ul ol img html body head".split())
-ANGLE_PLACEHOLDER_RE = re.compile(r"<([A-Za-z][A-Za-z _'’-]{1,40})>")
+ANGLE_PLACEHOLDER_RE = compile_re(r"<([A-Za-z][A-Za-z _'’-]{1,40})>")
 
 
 @check("reader_findings")
@@ -166,7 +167,7 @@ def spintax(ctx, rule):
             yield Hit(f.text_start, f.text_end, f'Spintax "{f.raw}" varies the words, not the message')
 
 
-_PS_PREFIX_RE = re.compile(r"^p\.?\s?s\.?[:\s-]*", re.I)
+_PS_PREFIX_RE = compile_re(r"^p\.?\s?s\.?[:\s-]*", re.I)
 
 
 @check("merge_field_only_personalisation")
@@ -207,17 +208,17 @@ def merge_field_only_personalisation(ctx, rule):
     yield Hit(f.text_start, f.text_end, f"The only personal details are merge fields ({shown}); the rest could go to anyone")
 
 
-_CUE_RE = re.compile(
+_CUE_RE = compile_re(
     r"\b(?:lov(?:e|ed)|enjoy(?:ed)?|impressed|congrat\w*|kudos|admire|great|amazing|awesome|fantastic|inspiring|"
     r"saw|noticed|read|came across|caught|stumbled|see that|seeing)\b",
     re.I,
 )
-_IMPLICATION_RE = re.compile(
+_IMPLICATION_RE = compile_re(
     r"\b(?:which|so|means?|meaning|that's why|because|probably|likely|guess|imagine|suspect|must|wonder(?:ed|ing)?|"
     r"usually|often|typically|if so|curious|makes me think|implies|raises)\b",
     re.I,
 )
-_PITCH_RE = re.compile(
+_PITCH_RE = compile_re(
     r"^\W*(?:we|our|at\s+\w+,\s+we)\b|^\W*i(?:'m| am)? (?:help|work with|run|lead|founded|built|wanted|reach(?:ing)? out)\b"
     r"|\b(?:we help|we've helped|our (?:platform|product|tool|software|solution|team|service|company|agency)"
     r"|i'd love to|we'd love to|i wanted to|we specialize|we offer|we provide|let me introduce)\b",
@@ -225,7 +226,7 @@ _PITCH_RE = re.compile(
 )
 
 
-_SELF_PITCH_RE = re.compile(r"\b(?:we can|we could|we help|our|connect|call|chat|meeting|demo)\b", re.I)
+_SELF_PITCH_RE = compile_re(r"\b(?:we can|we could|we help|our|connect|call|chat|meeting|demo)\b", re.I)
 
 
 @check("observation_slot_no_implication")

@@ -9,10 +9,10 @@ reason; the CLI reports it and goes on with the other files.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 
 from ..email import Email
+from ..recache import compile_re
 from . import plain
 
 #: Larger inputs are refused: no outreach email is this long, and the rules are linear.
@@ -105,7 +105,7 @@ def read_bytes(path: str, data: bytes, ext: str | None = None) -> list[Email]:
 
 #: What every merge-tag shape starts with ({{ {% {# {! {x} [x] *| %X): text without
 #: any of these holds no tag, and need not load the template reader to find out.
-_TAG_START = re.compile(r"[{\[]|\*\||%[A-Za-z]")
+_TAG_START = compile_re(r"[{\[]|\*\||%[A-Za-z]")
 
 
 def may_hold_tags(text: str) -> bool:

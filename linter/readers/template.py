@@ -41,6 +41,7 @@ from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..email import Email, MergeField, TextBuilder
+from ..recache import compile_re
 from . import _OPTIONAL_READERS, plain, register_text
 
 MALFORMED = "M104"
@@ -49,7 +50,7 @@ TEMPLATE_EXTS = _OPTIONAL_READERS["template"]
 _ENV = SandboxedEnvironment()
 
 _BRACKET_BODY = r"(?:[A-Z][\w'’&.-]*|X{1,3}|insert\b[^\]\n]{0,40})(?:[ _/-][A-Za-z][\w'’&.-]*){0,4}"
-MASTER_RE = re.compile(
+MASTER_RE = compile_re(
     r"""
     (?P<open>\{\#|\{%|\{\{)
   | (?P<mc>\*\|(?P<mcbody>[A-Za-z0-9_:\- ]{1,60})\|\*)
@@ -104,7 +105,7 @@ class Scan:
 
 
 # -- field names, slots and stand-ins -------------------------------------------------------
-_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CAMEL_RE = compile_re(r"(?<=[a-z0-9])(?=[A-Z])")
 _ALIASES = {
     "fname": "first_name",
     "firstname": "first_name",
@@ -124,21 +125,21 @@ _ALIASES = {
 }
 _PERSON_PREFIXES = {"contact", "lead", "recipient", "prospect", "person", "user", "customer", "subscriber", "merge", "custom"}
 _COMPANY_PREFIXES = {"company", "account", "organization", "organisation", "org"}
-_SENDER_RE = re.compile(r"(?:^|_)(?:your|my|sender|signature|sig|rep|owner|from|me|our|sdr|bdr|ae|calendar|calendly|booking|bookme)(?:_|$)")
-_COMPANY_RE = re.compile(r"company|business|brand|organi[sz]ation|(?:^|_)org(?:_|$)|account|employer|agency|firm|startup|store|shop|practice|clinic|restaurant|school|team")
-_TITLE_RE = re.compile(r"title|role|position|job|designation|department")
-_RESEARCH_RE = re.compile(
+_SENDER_RE = compile_re(r"(?:^|_)(?:your|my|sender|signature|sig|rep|owner|from|me|our|sdr|bdr|ae|calendar|calendly|booking|bookme)(?:_|$)")
+_COMPANY_RE = compile_re(r"company|business|brand|organi[sz]ation|(?:^|_)org(?:_|$)|account|employer|agency|firm|startup|store|shop|practice|clinic|restaurant|school|team")
+_TITLE_RE = compile_re(r"title|role|position|job|designation|department")
+_RESEARCH_RE = compile_re(
     r"topic|post|article|blog|podcast|episode|news|achievement|award|trigger|observation|compliment|icebreaker|"
     r"personali[sz]|custom|line|snippet|recent|event|hobby|interest|university|college|alma|pain|challenge|initiative|"
     r"project|launch|funding|hiring|insight|note|mention|talk|book|quote|reason|hook|intro|opener|detail|fact|highlight"
 )
-_NAME_RE = re.compile(r"name|first|last|contact|recipient|prospect|person|nickname|salutation")
+_NAME_RE = compile_re(r"name|first|last|contact|recipient|prospect|person|nickname|salutation")
 _OTHER_STAND_INS = (
-    (re.compile(r"link|url|website|site|domain|calendly|booking"), "the link"),
-    (re.compile(r"city|location|region|state|country|town|area"), "Denver"),
-    (re.compile(r"industry|vertical|sector|market|niche"), "logistics"),
-    (re.compile(r"date|day|time|weekday|month"), "Tuesday"),
-    (re.compile(r"product|service|tool|feature|offer"), "the product"),
+    (compile_re(r"link|url|website|site|domain|calendly|booking"), "the link"),
+    (compile_re(r"city|location|region|state|country|town|area"), "Denver"),
+    (compile_re(r"industry|vertical|sector|market|niche"), "logistics"),
+    (compile_re(r"date|day|time|weekday|month"), "Tuesday"),
+    (compile_re(r"product|service|tool|feature|offer"), "the product"),
 )
 
 
@@ -263,7 +264,7 @@ def _classify_expression(inner: str, start: int, end: int, raw: str, guards: lis
     return _make_field(dotted, dialect, start, end, raw, fallback or _guarded(name, guards))
 
 
-_WORDS_RE = re.compile(r"^[\w.\- ]+$")
+_WORDS_RE = compile_re(r"^[\w.\- ]+$")
 
 
 def _short(raw: str) -> str:
@@ -623,7 +624,7 @@ def build_template(path: str, source: str, fmt: str = "template", sc: Scan | Non
     return email
 
 
-HTML_START_RE = re.compile(r"\s*(?:\{[{%#][^\n]*\n\s*)*<(?:!doctype|html|head|body|table|div|p|span)\b", re.I)
+HTML_START_RE = compile_re(r"\s*(?:\{[{%#][^\n]*\n\s*)*<(?:!doctype|html|head|body|table|div|p|span)\b", re.I)
 
 
 def read_template(path: str, source: str) -> Email:
