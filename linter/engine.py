@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+import ahocorasick
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
@@ -92,6 +93,7 @@ class Engine:
                 self.regexes.append(_RegexRule(rule))
             elif rule.check is not None:
                 self.checks.append(rule)
+        self._index_needles()
 
     # -- running -------------------------------------------------------------
     #: The built-in rules' needles come with the rule index; reading them off a team
@@ -103,6 +105,22 @@ class Engine:
         for entry in self.regexes:
             if not entry.rule.needles_known:
                 entry.needles = regex_needles(entry.rule)
+        self._index_needles()
+
+    def _index_needles(self) -> None:
+        """One Aho-Corasick automaton over every rule's needles: a single pass over an
+        email finds which of them it contains (in C), where a substring test per needle
+        per rule took a tenth of the time per email."""
+        ids: dict[str, int] = {}
+        for entry in self.regexes:
+            entry.needle_ids = frozenset(ids.setdefault(n, len(ids)) for n in entry.needles) if entry.needles else None
+        self.needle_finder = None
+        if ids:
+            automaton = ahocorasick.Automaton()
+            for needle, i in ids.items():
+                automaton.add_word(needle, i)
+            automaton.make_automaton()
+            self.needle_finder = automaton
 
     def analyze(self, email: Email, doc: Doc | None = None) -> Analysis:
         self._analyzed += 1
@@ -138,13 +156,14 @@ class Engine:
         lowered = text.lower()
         if len(lowered) != len(text):  # a few characters lower to two; keep offsets exact
             lowered = None
+        finder = self.needle_finder
+        present = {i for _, i in finder.iter(lowered)} if finder is not None and lowered is not None else set()
         for entry in self.regexes:
             rule = entry.rule
             haystack = text
             if entry.lowered:
                 if lowered is not None:
-                    needles = entry.needles
-                    if needles and not any(n in lowered for n in needles):
+                    if entry.needle_ids is not None and entry.needle_ids.isdisjoint(present):
                         continue  # every match contains one of these words; none is here
                     haystack = lowered
                     pattern = entry.pattern or entry.compile()
@@ -236,12 +255,13 @@ def regex_needles(rule: Rule, rank: Callable[[frozenset[str]], float] | None = N
 class _RegexRule:
     """A regex rule as the engine runs it: compiled the first time an email could match."""
 
-    __slots__ = ("rule", "flags", "lowered", "needles", "pattern")
+    __slots__ = ("rule", "flags", "lowered", "needles", "needle_ids", "pattern")
 
     def __init__(self, rule: Rule):
         self.rule = rule
         self.flags, self.lowered = regex_mode(rule)
         self.needles = rule.needles if rule.needles_known else None
+        self.needle_ids: frozenset[int] | None = None  # the needles' numbers in the engine's automaton
         self.pattern: re.Pattern | None = None
 
     def compile(self) -> re.Pattern:

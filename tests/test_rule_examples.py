@@ -117,6 +117,8 @@ def test_needle_prefilter_changes_no_finding():
     plain.NEEDLES_AFTER = 0  # never reached: the count starts at 1
     for entry in plain.regexes:
         entry.needles = None  # run every regex on every email
+    plain._index_needles()
+    assert plain.needle_finder is None
     assert sum(bool(entry.needles) for entry in sieved.regexes) > 30  # from the rule index
     paths = sorted(p for p in EXAMPLES.rglob("*") if p.suffix in (".txt", ".md", ".j2", ".html"))
     for path in paths:
