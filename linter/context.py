@@ -56,6 +56,13 @@ class Context:
     def text(self) -> str:
         return self.email.text
 
+    @functools.cached_property
+    def lowered(self) -> str | None:
+        """The text lower-cased, or None when that changes its length (a few characters
+        lower to two), so offsets into one are offsets into the other."""
+        low = self.email.text.lower()
+        return low if len(low) == len(self.email.text) else None
+
     def in_scope(self, scope: str, offset: int) -> bool:
         return self.parts.contains(scope, offset)
 

@@ -10,7 +10,7 @@ import ahocorasick
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from .checks import CHECKS, Hit
+from .checks import CHECKS, Hit, folds_to_lower
 from .context import Context
 from .email import Email
 from .nlp import get_nlp
@@ -153,9 +153,7 @@ class Engine:
                 span = doc[start:end]
                 yield rule, Hit(span.start_char, span.end_char)
         text = ctx.text
-        lowered = text.lower()
-        if len(lowered) != len(text):  # a few characters lower to two; keep offsets exact
-            lowered = None
+        lowered = ctx.lowered
         finder = self.needle_finder
         present = {i for _, i in finder.iter(lowered)} if finder is not None and lowered is not None else set()
         for entry in self.regexes:
@@ -229,9 +227,6 @@ class Engine:
         return findings
 
 
-_ESCAPE = compile_re(r"\\.")
-
-
 def regex_mode(rule: Rule) -> tuple[int, bool]:
     """(flags to compile the rule's regex with, whether it runs on the lower-cased text).
 
@@ -241,8 +236,7 @@ def regex_mode(rule: Rule) -> tuple[int, bool]:
     """
     if rule.case_sensitive:
         return re.M, False
-    bare = _ESCAPE.sub("", rule.regex)
-    if any(c.isupper() for c in bare) or "(?" in bare.replace("(?:", "").replace("(?=", "").replace("(?!", "").replace("(?<", ""):
+    if not folds_to_lower(rule.regex):
         return re.I | re.M, False
     return re.M, True
 

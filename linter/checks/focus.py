@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..context import SELF_WORDS, YOU_WORDS, inside
 from ..recache import compile_re
-from . import Hit, check
+from . import Folded, Hit, check
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -157,14 +157,14 @@ def self_intro_opener(ctx: Context, rule: Rule) -> Iterator[Hit]:
 
 
 # What a call, meeting or time ask looks like.
-_ASK_WORDS = compile_re(
+_ASK_WORDS = Folded(
     r"""\b(?:call|meeting|demo|zoom|calendar|calendly|schedule)\b
       | \b(?:quick|short|brief)\s+(?:chat|conversation|catch-up|sync)\b
       | \b(?:\d+|a\s+few|few|five|ten|fifteen|twenty|thirty)(?:\s*(?:-|–|to)\s*\d+)?[\s-]*min(?:ute)?s?\b
       | \b(?:hop|jump|get)\s+on\s+(?:a|the)\b
       | \bmeet\b | \bcoffee\b
       | \btime\s+to\s+(?:talk|chat|connect|speak|meet)\b""",
-    re.X | re.I,
+    re.X,
 )
 # ...and what makes a sentence a request rather than a mention.
 _REQUEST = compile_re(
@@ -182,7 +182,7 @@ def _asks(ctx: Context) -> list[tuple[int, int]]:
     return [
         (s, e)
         for s, e in _prose_sentences(ctx)
-        if _ASK_WORDS.search(text, s, e) and _REQUEST.search(text[s:e])
+        if _ASK_WORDS.search(ctx, s, e) and _REQUEST.search(text[s:e])
     ]
 
 
@@ -235,22 +235,22 @@ def no_specifics(ctx: Context, rule: Rule) -> Iterator[Hit]:
 _PRODUCT = r"(?:platform|solution|product|software|tool|app|application|system|technology|suite|service|offering|engine|agent|dashboard)s?"
 _OFFER_VERB = r"(?:offers?|provides?|includes?|features?|delivers?|combines?|supports?|comes\s+with|gives\s+you|lets\s+you|enables?|allows?|uses)"
 # A line that introduces the seller's feature list: "Our platform includes:", "Key features:".
-_LIST_INTRO = compile_re(
+_LIST_INTRO = Folded(
     rf"""(?:\b(?:our|my)\s+(?:[\w-]+\s+){{0,3}}?{_PRODUCT}\b[^\n]*?\b{_OFFER_VERB}\b
         | \b(?:key\s+)?features\b | \bcapabilities\b | \bwith\s+(?:our|my)\s+(?:[\w-]+\s+){{0,3}}?{_PRODUCT}\b
         | \b(?:we|i)\s+(?:offer|provide|deliver)\b
         | \bwhat\s+if\s+[^\n]*\bcould\b | \b(?:quick\s+)?recap\b
         | \b(?:it|this\s+(?:tool|app|platform))\s+(?:can|will|lets\s+you)\b
         | \bwe(?:'|’)re\s+an?\s+[^\n]*?{_PRODUCT}\b | \bwe\s+are\s+an?\s+[^\n]*?{_PRODUCT}\b)[^\n]*:[*_\s]*$""",
-    re.X | re.I,
+    re.X,
 )
 _BULLET = compile_re(r"[ \t]*(?:[-*•·▪–]|\d+[.)])[ \t]+\S")
 # The seller's product with an offering verb, in a sentence.
-_SENTENCE_INTRO = compile_re(
+_SENTENCE_INTRO = Folded(
     rf"""\b(?:our|my)\s+(?:[\w-]+\s+){{0,3}}?{_PRODUCT}\b[^.?!\n]*?\b{_OFFER_VERB}\b
       | \b(?:we|i)\s+(?:offer|provide|deliver|specialize\s+in|specialise\s+in)\b
       | \b(?:we\s+are|we(?:'|’)re)\s+an?\s+[^.?!\n]*?{_PRODUCT}\s+(?:that|which)\s+[^.?!\n]*?\b{_OFFER_VERB}\b""",
-    re.X | re.I,
+    re.X,
 )
 _ITEM_SEP = compile_re(r",\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|&)\s+")
 
@@ -272,7 +272,7 @@ def feature_dump(ctx: Context, rule: Rule) -> Iterator[Hit]:
         lines.append((pos, pos + len(line)))
         pos += len(line) + 1
     for i, (s, e) in enumerate(lines):
-        if not inside(s, prose) or not _LIST_INTRO.search(text, s, e):
+        if not inside(s, prose) or not _LIST_INTRO.search(ctx, s, e):
             continue
         j = i + 1
         while j < len(lines) and not text[lines[j][0] : lines[j][1]].strip():
@@ -289,7 +289,7 @@ def feature_dump(ctx: Context, rule: Rule) -> Iterator[Hit]:
             return
     # 2. one sentence with a list after the offering verb
     for s, e in _prose_sentences(ctx):
-        m = _SENTENCE_INTRO.search(text, s, e)
+        m = _SENTENCE_INTRO.search(ctx, s, e)
         if not m:
             continue
         tail = text[m.end() : e]

@@ -14,7 +14,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..context import inside
 from ..recache import compile_re
-from . import Hit, check
+from . import Folded, Hit, check
 
 # -- shared helpers ----------------------------------------------------------------
 
@@ -319,6 +319,8 @@ ASK_KINDS: list[tuple[str, re.Pattern]] = [
     ),
 ]
 _FRAME_RE = compile_re(_ASK_FRAME, re.I)
+#: The same kinds, for the first question (which kinds occur at all) on the lower-cased text.
+_ASKS_PRESENT = [Folded(pattern.pattern) for _kind, pattern in ASK_KINDS]
 
 
 @check("several_asks")
@@ -330,7 +332,7 @@ def several_asks(ctx, rule) -> Iterator[Hit]:
     text = ctx.text
     ranges = _ranges(ctx, "body", "ps")
     minimum = int(rule.params.get("min_kinds", 2))
-    present = sum(1 for _kind, pattern in ASK_KINDS if any(pattern.search(text, s, e) for s, e in ranges))
+    present = sum(1 for pattern in _ASKS_PRESENT if any(pattern.search(ctx, s, e) for s, e in ranges))
     if present < minimum:
         return  # most emails: fewer kinds of ask in the whole message than it takes
     first_of: dict[str, tuple[int, int]] = {}
