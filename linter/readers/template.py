@@ -34,6 +34,7 @@ with the same tag handling.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -205,10 +206,17 @@ def _make_field(raw_name: str, dialect: str, start: int, end: int, raw: str, fal
 
 
 # -- scanning ---------------------------------------------------------------------------
-def _lex(text: str) -> list[tuple[str, str]] | None:
+#: Lexing and parsing a tag are pure functions of its text, and a template repeats
+#: its tags ({{ first_name }} in the greeting and again in the ask; the same fields in
+#: every template of a folder): each distinct tag is lexed and parsed once.
+_TAG_MEMO = 4096
+
+
+@functools.lru_cache(maxsize=_TAG_MEMO)
+def _lex(text: str) -> tuple[tuple[str, str], ...] | None:
     """jinja2's tokens (type, value) for a tag, whitespace dropped; None if it does not lex."""
     try:
-        return [(t, v) for _l, t, v in _ENV.lex(text) if t not in ("whitespace",)]
+        return tuple((t, v) for _l, t, v in _ENV.lex(text) if t not in ("whitespace",))
     except TemplateSyntaxError:
         return None
 
@@ -280,6 +288,7 @@ def _parse_error(body: str) -> str:
     return "not valid Jinja2"
 
 
+@functools.lru_cache(maxsize=_TAG_MEMO)
 def _parses(body: str) -> bool:
     """Does ``{{ body }}`` parse as a Jinja2 expression? (parse only: nothing is compiled or run)"""
     try:
