@@ -208,8 +208,8 @@ def test_html_cli_writes_file(folder, tmp_path):
 
 
 def test_example_report_is_checked_in():
-    page = ROOT / "examples" / "report.html"
-    shot = ROOT / "examples" / "report.png"
+    page = ROOT / "docs" / "sample-report.html"
+    shot = ROOT / "docs" / "sample-report.png"
     assert page.is_file() and shot.is_file()
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<mark class=" in page.read_text()

@@ -1,6 +1,9 @@
-"""Regenerate examples/report.html and its screenshot examples/report.png.
+"""Regenerate docs/sample-report.html and its screenshot docs/sample-report.png.
 
-    python examples/make_report.py
+    python docs/make_sample_report.py
+
+(They live outside examples/ so that `stoplint check examples/` does not lint the
+report page as if it were an HTML email.)
 
 Runs `stoplint check --format html` on a few of the examples, then opens the page in
 headless Chromium (apt-get install chromium) and saves a 1200x1600 screenshot.
@@ -38,15 +41,15 @@ def screenshot(page: Path, png: Path, size: str = "1200,1600") -> None:
 
 
 def main() -> None:
-    page = ROOT / "examples" / "report.html"
+    page = ROOT / "docs" / "sample-report.html"
     proc = subprocess.run(
         [sys.executable, "-m", "linter", "check", "--format", "html", "-o", str(page), *INPUTS],
         cwd=ROOT, capture_output=True, text=True,
     )
     if proc.returncode not in (0, 1):
         sys.exit(proc.stderr)
-    screenshot(page, ROOT / "examples" / "report.png")
-    print(f"wrote {page} and examples/report.png")
+    screenshot(page, ROOT / "docs" / "sample-report.png")
+    print(f"wrote {page} and docs/sample-report.png")
 
 
 if __name__ == "__main__":
