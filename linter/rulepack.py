@@ -395,10 +395,9 @@ def needle_share(texts: list[str]):
     return share
 
 
-def reference_emails() -> list[str]:
-    """The project's own emails (examples/ and models/data/train.jsonl, in a source
-    checkout): how often a needle occurs in them ranks the needles of the index."""
-    root = Path(__file__).resolve().parent.parent
+def reference_emails(root: Path) -> list[str]:
+    """The project's own emails (examples/ and models/data/train.jsonl of the source
+    checkout at ``root``): how often a needle occurs in them ranks the index's needles."""
     texts = [p.read_text(encoding="utf-8") for p in sorted((root / "examples").rglob("*")) if p.suffix in (".txt", ".md")]
     data = root / "models" / "data" / "train.jsonl"
     if data.is_file():
@@ -409,13 +408,14 @@ def reference_emails() -> list[str]:
     return texts
 
 
-def build_index(files: list[tuple[str, str]] | None = None) -> str:
-    """The text of ``rules/index.json`` for the built-in packs as they are now."""
+def build_index(root: Path, files: list[tuple[str, str]] | None = None) -> str:
+    """The text of ``rules/index.json`` for the built-in packs as they are now, with
+    needles ranked on the emails of the source checkout at ``root``."""
     from .engine import regex_needles
 
     files = builtin_pack_files() if files is None else files
     raws = [raw for origin, text in files for raw in parse_pack(text, origin)]
-    rank = needle_share(reference_emails())
+    rank = needle_share(reference_emails(root))
     needles = {}
     for raw in raws:
         rule = build_rule(raw)
@@ -615,6 +615,7 @@ def run_pack_examples(rules: list[Rule], folders: list[str]) -> list[ExampleFail
 
 
 if __name__ == "__main__":  # python -m linter.rulepack: rebuild rules/index.json
-    target = Path(__file__).resolve().parent.parent / "rules" / INDEX_NAME
-    target.write_text(build_index(), encoding="utf-8")
+    checkout = Path(__file__).resolve().parent.parent  # run from a source checkout
+    target = checkout / "rules" / INDEX_NAME
+    target.write_text(build_index(checkout), encoding="utf-8")
     print(f"wrote {target}")
