@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import rule_linter
+from conftest import EXAMPLES, rule_linter
 
 
 def findings(code: str, text: str):
@@ -170,3 +170,19 @@ def test_opener_after_a_greeting_on_the_same_line():
     text = "Wayne, I'm reaching out because your team doubled.\n\nWorth a look?\n"
     assert findings("T102", text) == [("T102", 1, 8, 1, 24)]
     assert findings("T102", "Wayne, your team doubled. I'm reaching out with one idea.\n") == []
+
+
+def test_capital_words_are_the_all_caps_words_of_the_word_scan():
+    """The quick scan for words in capitals finds exactly the all-capitals words the
+    full word scan finds, on the examples and on random strings of the tricky characters."""
+    import random
+
+    from linter.checks.form import CAPS_WORD_RE, _capital_words
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.rglob("*.txt"))]
+    texts.append("ROI's ACT NOW' DON'T iPHONE HELLOworld ABC'd o'NEIL O'NEIL'S FREE/ROI @NASA #WIN .COM WE’RE")
+    rnd = random.Random(7)
+    texts += ["".join(rnd.choice("ABCab '’-@/&.#\n,") for _ in range(40)) for _ in range(5000)]
+    for text in texts:
+        want = [m.span() for m in CAPS_WORD_RE.finditer(text) if m.group().isupper()]
+        assert [m.span() for m in _capital_words(text)] == want, text

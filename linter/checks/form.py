@@ -129,6 +129,23 @@ PLACEHOLDER_WORDS = frozenset(
 )
 COMMON_WORDS = (frozenset(w for w in STOP_WORDS if w.isalpha()) | SHOUT_WORDS) - ACRONYMS
 CAPS_WORD_RE = compile_re(r"(?<![\w@/&.#-])[A-Za-z][A-Za-z'’]*[A-Za-z](?![\w/&@-])")
+#: Where a word in capitals may start: the same shape in capitals only, so a scan
+#: stops at the few candidates instead of at every word (each is then checked to be
+#: a whole CAPS_WORD_RE word: "ROI" in "ROI's" is not one).
+_UPPER_START_RE = compile_re(r"(?<![\w@/&.#-])[A-Z][A-Z'’]*[A-Z](?![\w/&@-])")
+
+
+def _capital_words(text: str) -> list[re.Match]:
+    """The CAPS_WORD_RE words of the text that are all capitals."""
+    out = []
+    for candidate in _UPPER_START_RE.finditer(text):
+        start = candidate.start()
+        if start and text[start - 1] in "'’":  # may sit inside a word like o'NEIL: scan it all
+            return [m for m in CAPS_WORD_RE.finditer(text) if m.group().isupper()]
+        m = CAPS_WORD_RE.match(text, start)
+        if m is not None and m.end() == candidate.end():
+            out.append(m)
+    return out
 
 
 def _shouted(word: str, counts: dict[str, int]) -> bool:
@@ -156,7 +173,7 @@ def shouting_caps(ctx, rule) -> Iterator[Hit]:
     placeholders ("[FIRST NAME]") and links are left alone; neighbouring shouted
     words are one finding.  params: scope parts (default body and ps)."""
     text = ctx.text
-    capitals = [m for m in CAPS_WORD_RE.finditer(text) if m.group().isupper()]  # only these can shout
+    capitals = _capital_words(text)  # only these can shout
     if not capitals:
         return
     skip = _placeholder_spans(ctx)
