@@ -28,6 +28,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 SLOT_KINDS = ("name", "company", "title", "research", "other")
 NUMBER_TOKEN = "<num>"
@@ -76,8 +77,9 @@ _SLOT_WORDS = (
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """One feature token (a tuple: emails have hundreds, made at lint time)."""
+
     text: str  # the feature token (lower-cased word, <num>, or a slot token)
     start: int  # text offsets in Email.text
     end: int

@@ -107,6 +107,7 @@ class Model:
         self.idf = np.asarray(data["idf"], dtype=np.float64)
         dense = data["dense"]
         self.dense_names = list(dense["names"])
+        self._name_rank = np.argsort(np.argsort(self.dense_names, kind="stable"), kind="stable")
         self.mean = np.asarray(dense["mean"], dtype=np.float64)
         self.scale = np.asarray(dense["scale"], dtype=np.float64)
         self.w_text = np.array([data["weights"][l]["text"] for l in self.labels], dtype=np.float64)
@@ -220,9 +221,9 @@ class Model:
         weights = z * self.w_dense[stop]
         # Only the dense items a prediction can show are labelled: the strongest up and
         # down (TOP_UP, TOP_DOWN) and the rule families the finding may name.
-        order = sorted(range(len(weights)), key=lambda j: (-float(weights[j]), self.dense_names[j]))
-        ups = [j for j in order if weights[j] > 0]
-        downs = [j for j in order if weights[j] < 0]
+        order = np.lexsort((self._name_rank, -weights))  # strongest first, ties by name
+        ups = order[weights[order] > 0].tolist()
+        downs = order[weights[order] < 0].tolist()
         wanted = set(ups[:TOP_UP]) | set(downs[-TOP_DOWN:]) | {j for j in ups if self.dense_names[j].startswith("rules:")}
         for j in sorted(wanted):
             name = self.dense_names[j]
