@@ -132,3 +132,28 @@ def test_bad_training_data_is_one_line_exit_2(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip().endswith(f"{bad}:2: not JSON (Expecting value)")
     assert not (tmp_path / "m.json").exists()
+
+
+def test_per_label_C_and_dense_group_weights(tiny):
+    """``label_C`` regularises one label's model apart from the others; a dense group's
+    factor scales its features after standardising, and the export carries it, so the
+    numpy scorer still equals the pipeline."""
+    from linter import training
+    from linter.model import LABELS, Model
+
+    samples = training.load_samples([str(tiny)])
+    base = training.Pipeline({"stack": False, "label_C": {}, "dense_group_weights": {}}).fit(samples)
+    tight = training.Pipeline({"stack": False, "label_C": {"stop": 0.01}, "dense_group_weights": {}}).fit(samples)
+    assert np.linalg.norm(tight.models["stop"].coef_) < np.linalg.norm(base.models["stop"].coef_)
+    assert np.allclose(tight.models["generic"].coef_, base.models["generic"].coef_)
+
+    pipe = training.Pipeline({"dense_group_weights": {"code": 0.5}}).fit(samples)
+    dw = pipe.settings["dense_weight"]
+    weights = dict(zip(pipe.dense_names, pipe._dense_weights()))
+    assert any(n.startswith("code:") for n in weights)
+    assert all(w == (dw * 0.5 if n.startswith("code:") else dw) for n, w in weights.items())
+    model = Model(json.loads(training.dumps(pipe.export({}))))
+    expected = pipe.predict_proba(samples)
+    for i, s in enumerate(samples):
+        got = model.probabilities(s.feats)
+        assert max(abs(got[label] - expected[i, j]) for j, label in enumerate(LABELS)) < 1e-9
