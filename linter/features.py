@@ -23,12 +23,15 @@ Nothing here imports scikit-learn: the same code feeds ``linter.training`` and
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from .context import inside
 
 SLOT_KINDS = ("name", "company", "title", "research", "other")
 NUMBER_TOKEN = "<num>"
@@ -149,9 +152,17 @@ def _looks_like_slot(inner: str) -> bool:
     return inner[0].isupper() or inner.isupper() or "_" in inner or len(inner.split()) >= 2
 
 
+def _folded(text: str) -> str | None:
+    """The text lower-cased with curly apostrophes straightened, when that keeps every
+    offset (else None): a word's feature form is then a slice of it."""
+    folded = text.lower().replace("’", "'")
+    return folded if len(folded) == len(text) else None
+
+
 def tokenize(email) -> list[Token]:
     """The email's feature tokens, each with its text range (for explanations)."""
     text = email.text
+    folded = _folded(text)
     fields = _field_ranges(email)
     tokens: list[Token] = []
     pos = 0
@@ -159,11 +170,14 @@ def tokenize(email) -> list[Token]:
         if s < pos:
             continue
         for m in _TOKEN_RE.finditer(text, pos, s):
-            word = m.group()
-            if word[0].isdigit() or word[0] in "$£€":
-                tokens.append(Token(NUMBER_TOKEN, m.start(), m.end()))
+            a, b = m.span()
+            first = text[a]
+            if first.isdigit() or first in "$£€":
+                tokens.append(Token(NUMBER_TOKEN, a, b))
+            elif folded is not None:
+                tokens.append(Token(folded[a:b], a, b))
             else:
-                tokens.append(Token(word.lower().replace("’", "'"), m.start(), m.end()))
+                tokens.append(Token(m.group().lower().replace("’", "'"), a, b))
         if slot is not None:
             tokens.append(Token(f"<{slot}>", s, e))
         pos = e
@@ -283,16 +297,23 @@ def sentence_features(ctx, tokens: list[Token]) -> dict[str, float]:
     body = ctx.parts.body_sentences
     n = max(len(body), 1)
     fields = [(t.start, t.end) for t in tokens if t.text.startswith("<") and t.text != NUMBER_TOKEN]
-    numbers = [t.start for t in tokens if t.text == NUMBER_TOKEN]
+    numbers = [t.start for t in tokens if t.text == NUMBER_TOKEN]  # in text order
     you_s = self_only = specific = proof = 0
     for s, e in body:
-        words = [m.group().lower().replace("’", "'") for m in _TOKEN_RE.finditer(text, s, e)]
-        has_you = any(w in _YOU_WORDS for w in words)
+        # only membership in the you/self word lists counts here, so the sentence can be
+        # lower-cased before it is split ("5K" splitting as "5k" changes no such word)
+        sentence = text[s:e].lower().replace("’", "'")
+        if len(sentence) == e - s:
+            words = set(_TOKEN_RE.findall(sentence))
+        else:  # lower-casing changed the length (e.g. "İ"): split first, as words
+            words = {m.group().lower().replace("’", "'") for m in _TOKEN_RE.finditer(text, s, e)}
+        has_you = not words.isdisjoint(_YOU_WORDS)
         you_s += has_you
-        self_only += (not has_you) and any(w in _SELF_WORDS for w in words)
+        self_only += (not has_you) and not words.isdisjoint(_SELF_WORDS)
         names = [m for m in _CAPITALISED.finditer(text, s, e)
-                 if m.start() > s + 1 and m.group() != "I" and not any(a <= m.start() < b for a, b in fields)]
-        has_number = any(s <= p < e for p in numbers)
+                 if m.start() > s + 1 and m.group() != "I" and not inside(m.start(), fields)]
+        i = bisect.bisect_left(numbers, s)
+        has_number = i < len(numbers) and numbers[i] < e
         specific += bool(names or has_number)
         proof += bool(names and has_number and _PROOF_VERB.search(text, s, e))
     head_end = body[1][1] if len(body) > 1 else body[0][1] if body else 0
