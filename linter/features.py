@@ -31,7 +31,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .checks import Folded
 from .context import inside
+from .recache import compile_re
 
 SLOT_KINDS = ("name", "company", "title", "research", "other")
 NUMBER_TOKEN = "<num>"
@@ -54,29 +56,29 @@ DEFAULT_ANALYZER = {
 }
 
 # Words, numbers (with their unit signs), and the punctuation that carries tone.
-_TOKEN_RE = re.compile(r"[$£€]?\d[\d,.:]*(?:%|k\b|x\b|m\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*|[?!]")
+_TOKEN_RE = compile_re(r"[$£€]?\d[\d,.:]*(?:%|k\b|x\b|m\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*|[?!]")
 
 # Merge tags the plain reader leaves in the text (a template reader, if any, has already
 # turned its fields into Email.fields, which win).  Order matters: longest forms first.
 _TAG_RES = (
-    re.compile(r"\{\{\{?\s*([^{}\n]{1,80}?)\s*\}?\}\}"),  # {{ first_name }}, {{{x}}}
-    re.compile(r"\*\|([A-Z0-9_:]{1,40})\|\*"),  # *|FNAME|*
-    re.compile(r"%%?([A-Za-z][\w.]{0,40})%%?"),  # %FIRSTNAME%
-    re.compile(r"\{([^{}\n]{1,80})\}"),  # {FirstName}, {Hi|Hello}
-    re.compile(r"\[([^\[\]\n]{2,120})\](?!\()"),  # [First Name], [specific metric...]; not [a](b)
-    re.compile(r"<<\s*([^<>\n]{1,60}?)\s*>>"),  # <<Company>>
+    compile_re(r"\{\{\{?\s*([^{}\n]{1,80}?)\s*\}?\}\}"),  # {{ first_name }}, {{{x}}}
+    compile_re(r"\*\|([A-Z0-9_:]{1,40})\|\*"),  # *|FNAME|*
+    compile_re(r"%%?([A-Za-z][\w.]{0,40})%%?"),  # %FIRSTNAME%
+    compile_re(r"\{([^{}\n]{1,80})\}"),  # {FirstName}, {Hi|Hello}
+    compile_re(r"\[([^\[\]\n]{2,120})\](?!\()"),  # [First Name], [specific metric...]; not [a](b)
+    compile_re(r"<<\s*([^<>\n]{1,60}?)\s*>>"),  # <<Company>>
 )
 _SLOT_WORDS = (
-    ("research", re.compile(
+    ("research", compile_re(
         r"specific|insert|personali[sz]|observ|recent|research|mention|detail|reference|custom|relevant|"
         r"pain|problem|challenge|trigger|metric|result|news|article|post|podcast|report|achievement|"
         r"compliment|reason|goal|initiative|announcement|project|funding|hire|hiring|launch|stat|"
         r"outcome|case|example|insight|point|note|something|why|how|what|which", re.I)),
-    ("name", re.compile(r"\b(?:first|last|full|given|sur)?_?name\b|fname|lname|firstname|lastname|contact|prospect|"
+    ("name", compile_re(r"\b(?:first|last|full|given|sur)?_?name\b|fname|lname|firstname|lastname|contact|prospect|"
                         r"recipient|^name$|first[ _]?name|full[ _]?name", re.I)),
-    ("company", re.compile(r"company|organi[sz]ation|\borg\b|account|business|brand|firm|employer|school|"
+    ("company", compile_re(r"company|organi[sz]ation|\borg\b|account|business|brand|firm|employer|school|"
                            r"agency|startup|store|shop|team|publication|outlet|website|domain", re.I)),
-    ("title", re.compile(r"title|role|position|\bjob\b|department|seniority|function", re.I)),
+    ("title", compile_re(r"title|role|position|\bjob\b|department|seniority|function", re.I)),
 )
 
 
@@ -251,10 +253,10 @@ def dense_features(metrics: dict[str, float], findings: list) -> dict[str, float
 
 _SELF_START = frozenset("i i'm i've i'd i'll we we're we've we'd we'll my our us me".split())
 _YOU_START = frozenset("you you're you've you'd you'll your yours".split())
-_TIME_ASK = re.compile(
+_TIME_ASK = compile_re(
     r"\b(?:call|chat|meeting|meet|demo|minutes|mins|calendar|calendly|zoom|coffee|time\s+(?:this|next)|"
     r"hop\s+on|jump\s+on|schedule|slot|availability|available)\b", re.I)
-_INTEREST_ASK = re.compile(
+_INTEREST_ASK = compile_re(
     r"\b(?:worth|interested|open\s+to|make\s+sense|useful|helpful|relevant|want\s+me\s+to|should\s+i|"
     r"curious|mind\s+if|would\s+it\s+help)\b", re.I)
 # Vague value words (RUBRIC.md section 3), counted, not flagged: the rules point at them.
@@ -269,7 +271,7 @@ _VAGUE = frozenset(
 _YOU_WORDS = frozenset("you you're you've you'd you'll your yours yourself".split())
 _SELF_WORDS = frozenset("i i'm i've i'd i'll me my mine we we're we've we'd we'll us our ours".split())
 # A hypothesis about the reader's problem (RUBRIC.md "What good looks like").
-_HYPOTHESIS = re.compile(
+_HYPOTHESIS = compile_re(
     r"\b(?:you(?:['’]re|\s+are)?\s+(?:probably|likely|possibly)|you\s+(?:might|may)\s+(?:be|have|find|see|run)|"
     r"(?:usually|often|typically)\s+(?:means|leads|ends)|chances\s+are|i(?:['’]d|\s+would)\s+guess|my\s+guess|"
     r"i\s+suspect|i\s+imagine|i\s+bet|if\s+you['’]re\s+like|guessing|"
@@ -278,15 +280,18 @@ _HYPOTHESIS = re.compile(
     r"cfos|ctos|vps|heads)\s+(?:\w+\s+){0,3}(?:struggle|find|end\s+up|spend|run\s+into|deal|lose|waste|tell\s+us|say))\b",
     re.I)
 # The writer introducing themselves ("my name is", "I'm the …", "we are a …").
-_SELF_INTRO = re.compile(
+_SELF_INTRO = compile_re(
     r"\b(?:my\s+name\s+is|i\s+am\s+(?:a|an|the)\b|i['’]m\s+(?:a|an|the)\b|we\s+are\s+(?:a|an|the)\b|"
     r"we['’]re\s+(?:a|an|the)\b|i\s+work\s+(?:at|for|with)|i\s+(?:lead|run|head)\b|"
     r"(?:ceo|founder|co-founder|director|manager|head)\s+(?:of|at)\b)", re.I)
 # Proof: a sentence with a name and a number and a result verb ("Halden cut returns by 30%").
-_PROOF_VERB = re.compile(
+_PROOF_VERB = compile_re(
     r"\b(?:helped|help(?:ing)?|worked\s+with|using\s+us|use\s+us|switched|moved|cut|saved|grew|reduced|increased|"
     r"went\s+from|booked|customers?|clients?)\b", re.I)
-_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z&]+")
+_CAPITALISED = compile_re(r"\b[A-Z][a-zA-Z&]+")
+#: The two whole-email counts, run on the lower-cased text without re.I (faster, same count).
+_HYPOTHESIS_FOLDED = Folded(_HYPOTHESIS.pattern)
+_TIME_ASK_FOLDED = Folded(_TIME_ASK.pattern)
 
 
 def sentence_features(ctx, tokens: list[Token]) -> dict[str, float]:
@@ -323,7 +328,7 @@ def sentence_features(ctx, tokens: list[Token]) -> dict[str, float]:
         "text:you_sentence_share": you_s / n,
         "text:self_only_share": self_only / n,
         "text:specific_sentence_share": specific / n,
-        "text:hypothesis": math.log1p(len(_HYPOTHESIS.findall(text))),
+        "text:hypothesis": math.log1p(_HYPOTHESIS_FOLDED.count(ctx)),
         "text:named_proof": math.log1p(proof),
         "text:self_intro": float(bool(_SELF_INTRO.search(head))),
         "text:cta_question": float(bool(cta) and text[: cta[1]].rstrip().endswith("?")),
@@ -356,7 +361,7 @@ def text_features(ctx, tokens: list[Token]) -> dict[str, float]:
         "text:opens_with_self": float(bool(first_word) and first_word.group().lower().replace("’", "'") in _SELF_START),
         "text:time_ask": float(bool(_TIME_ASK.search(cta_text))),
         "text:interest_ask": float(bool(_INTEREST_ASK.search(cta_text))),
-        "text:time_words": math.log1p(len(_TIME_ASK.findall(text))),
+        "text:time_words": math.log1p(_TIME_ASK_FOLDED.count(ctx)),
         "text:vague_per_100": 100 * vague / n_words,
         "text:numbers_per_100": 100 * words.count(NUMBER_TOKEN) / n_words,
         "text:bullets": math.log1p(len(re.findall(r"(?m)^[ \t]*(?:[-*•]|\d+[.)])[ \t]+\S", text))),

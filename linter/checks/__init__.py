@@ -55,6 +55,13 @@ class Folded:
         self._plain = compile_re(pattern, flags)
         self._anycase = (pattern, flags | re.I)
 
+    def count(self, ctx: Context) -> int:
+        """How many non-overlapping matches the whole text holds."""
+        low = ctx.lowered
+        if low is None:
+            return len(compile_re(*self._anycase).findall(ctx.text))
+        return len(self._plain.findall(low))
+
     def search(self, ctx: Context, pos: int = 0, endpos: int | None = None) -> re.Match | None:
         low = ctx.lowered
         if low is None:
