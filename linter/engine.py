@@ -136,8 +136,8 @@ class Engine:
             analysis.hits_by_code[f.code] = analysis.hits_by_code.get(f.code, 0) + 1
         return analysis
 
-    def analyze_many(self, emails: list[Email], batch_size: int = 64) -> Iterator[Analysis]:
-        docs = self.nlp.pipe((e.text for e in emails), batch_size=batch_size)
+    def analyze_many(self, emails: list[Email]) -> Iterator[Analysis]:
+        docs = self.nlp.pipe(e.text for e in emails)
         for email, doc in zip(emails, docs):
             yield self.analyze(email, doc)
 

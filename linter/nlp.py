@@ -161,7 +161,7 @@ class Pipeline:
     def __call__(self, text: str) -> Doc:
         return self._annotate(self.tokenize(text), text)
 
-    def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
+    def pipe(self, texts: Iterable[str]) -> Iterator[Doc]:
         for text in texts:
             yield self(text)
 

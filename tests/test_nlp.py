@@ -64,7 +64,7 @@ def test_tokens_and_sentences_equal_spacy_blank(reference, seed):
 def test_pipe_equals_one_by_one(reference):
     corpus = texts()[:200]
     ours = Pipeline()
-    piped = [shape(d) for d in ours.pipe(corpus, batch_size=16)]
+    piped = [shape(d) for d in ours.pipe(corpus)]
     assert piped == [shape(line_breaks(reference(t))) for t in corpus]
 
 

@@ -96,3 +96,18 @@ def test_cli_text_output_names_the_row(tmp_path):
     proc = run_cli("check", "--no-model", "--select", "T101", str(tmp_path / "seq.csv"))
     assert proc.returncode == 1
     assert f"{tmp_path / 'seq.csv'}:2" in proc.stdout
+
+
+def test_every_optional_extension_is_registered_by_its_module():
+    """readers/__init__ names which module reads which extension; loading the module
+    must register a reader for each of them (and for no other)."""
+    import importlib
+
+    from linter import readers
+
+    for module, exts in readers._OPTIONAL_READERS.items():
+        importlib.import_module(f"linter.readers.{module}")
+        for ext in exts:
+            assert ext in readers._TEXT_READERS or ext in readers._BYTES_READERS, (module, ext)
+    registered = set(readers._TEXT_READERS) | set(readers._BYTES_READERS)
+    assert registered - {".txt", ".text", ".md", ".markdown"} == set(readers._MODULE_OF)

@@ -22,7 +22,7 @@ import re
 
 from ..email import Email, Segment, TextBuilder
 from ..recache import compile_re
-from . import InputError, plain, register_bytes, reject_binary
+from . import _OPTIONAL_READERS, InputError, plain, register_bytes, reject_binary
 
 VERBATIM_CTE = ("7bit", "8bit", "binary", "")
 SUBJECT_LINE_RE = compile_re(r"^subject:[ \t]*(.*)$", re.I | re.M)
@@ -147,4 +147,4 @@ def _part_body_offset(source: str, part, header_end: int) -> int:
     return header_end
 
 
-register_bytes((".eml",), read_eml)
+register_bytes(_OPTIONAL_READERS["eml"], read_eml)

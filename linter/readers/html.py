@@ -26,7 +26,7 @@ from html.parser import HTMLParser
 
 from ..email import Email, TextBuilder
 from ..recache import compile_re
-from . import InputError, register_bytes, reject_binary
+from . import _OPTIONAL_READERS, InputError, register_bytes, reject_binary
 
 SKIP_TAGS = frozenset("head style script noscript template svg object iframe select option".split())
 VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
@@ -266,4 +266,4 @@ def read_html(path: str, data: bytes) -> Email:
     return read_html_source(path, decode_html(data))
 
 
-register_bytes((".html", ".htm", ".xhtml"), read_html)
+register_bytes(_OPTIONAL_READERS["html"], read_html)
