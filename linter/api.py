@@ -11,7 +11,9 @@ from . import scoring
 from .email import Email
 from .engine import Analysis, Engine, Finding
 from .readers import InputError, read_bytes, read_path
-from .rulepack import SEVERITY_RANK, Rule, load_rules, select_rules
+from .rulepack import Rule, load_rules, matches_selector, select_rules
+from .suppress import apply_suppressions
+from .taxonomy import Severity
 
 
 @dataclass
@@ -118,16 +120,8 @@ class Linter:
     def _filter(self, email: Email, findings: list[Finding]) -> list[Finding]:
         ignores = [codes for pattern, codes in self.options.per_file_ignores.items() if _glob_match(email.path, pattern)]
         if ignores:
-            from .rulepack import matches_selector
-
             flat = [c for codes in ignores for c in codes]
-            findings = [
-                f for f in findings if not any(matches_selector(self.engine.by_code.get(f.code) or _Pseudo(f), c) for c in flat)
-            ]
-        try:
-            from .suppress import apply_suppressions
-        except ModuleNotFoundError:
-            return findings
+            findings = [f for f in findings if not any(matches_selector(f.code, f.family, c) for c in flat)]
         return apply_suppressions(email, findings, self.options.report_unused_suppressions)
 
     def fails(self, res: FileResult) -> bool:
@@ -135,25 +129,10 @@ class Linter:
             return True
         threshold = self.options.fail_on
         if threshold != "never":
-            bar = SEVERITY_RANK[threshold]
-            if any(SEVERITY_RANK[f.severity] >= bar for f in res.findings):
+            bar = Severity(threshold).rank
+            if any(Severity(f.severity).rank >= bar for f in res.findings):
                 return True
         return self.options.max_score is not None and res.score is not None and res.score > self.options.max_score
-
-
-@dataclass
-class _Pseudo:
-    """Lets per-file ignores match findings whose rule is not a pack rule (the model's)."""
-
-    finding: Finding
-
-    @property
-    def code(self) -> str:
-        return self.finding.code
-
-    @property
-    def family(self) -> str:
-        return self.finding.category
 
 
 def _glob_match(path: str, pattern: str) -> bool:
@@ -164,10 +143,8 @@ def _glob_match(path: str, pattern: str) -> bool:
 
 
 def _load_model():
-    try:
-        from .model import load_default_model
-    except ModuleNotFoundError:
-        return None
+    from .model import load_default_model
+
     return load_default_model()
 
 

@@ -125,6 +125,7 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
     from .config import ConfigError, load_config, resolve_folder
     from .report import FORMATTERS, Report
     from .rulepack import RuleError, valid_selector
+    from .taxonomy import deprecation_note
 
     if fmt not in FORMATTERS:
         raise click.BadParameter(f"{fmt!r} is not one of {', '.join(sorted(FORMATTERS))}", param_hint="--format")
@@ -132,6 +133,8 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
         bad = [v for v in _csv(value) or [] if not valid_selector(v)]
         if bad:
             raise click.BadParameter(f"{bad[0]!r} is not a rule code, prefix or family", param_hint=name)
+        for note in filter(None, map(deprecation_note, _csv(value) or [])):
+            click.echo(f"{name}: {note}", err=True)
     try:
         config = load_config(config_path)
     except ConfigError as exc:

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import configparser
 import os
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .rulepack import SEVERITIES, valid_selector
+from .taxonomy import deprecation_note
 
 FAIL_ON = SEVERITIES + ("never",)
 LIST_KEYS = ("select", "ignore", "extend-select", "rules", "exclude")
@@ -149,6 +151,7 @@ def validate(section: dict[str, Any], where: str) -> dict[str, Any]:
                 bad = [v for v in value if not valid_selector(v)]
                 if bad:
                     raise ConfigError(f"{where}: key {key!r}: {bad[0]!r} is not a rule code, prefix or family")
+                _note_deprecated(value, f"{where}: key {key!r}")
         elif norm == "fail-on":
             if value not in FAIL_ON:
                 raise ConfigError(f"{where}: key {key!r} must be one of {', '.join(FAIL_ON)}")
@@ -166,10 +169,19 @@ def validate(section: dict[str, Any], where: str) -> dict[str, Any]:
                     raise ConfigError(f"{where}: key {key!r}: {bad[0]!r} (for {pattern!r}) is not a rule code, prefix or family")
                 if not codes:
                     raise ConfigError(f"{where}: key {key!r}: no codes given for {pattern!r}")
+                _note_deprecated(codes, f"{where}: key {key!r}")
         if norm in ("rules", "exclude") and any(not v.strip() for v in value):
             raise ConfigError(f"{where}: key {key!r} has an empty entry")
         out[norm] = value
     return out
+
+
+def _note_deprecated(selectors: list[str], where: str) -> None:
+    """One line on stderr for each selector that uses a family's old name."""
+    for selector in selectors:
+        note = deprecation_note(selector)
+        if note:
+            print(f"{where}: {note}", file=sys.stderr)
 
 
 def resolve_folder(config: Config, folder: str) -> str:

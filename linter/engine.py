@@ -17,6 +17,7 @@ from .nlp import get_nlp
 from .parts import find_parts
 from .recache import compile_re
 from .rulepack import Rule, RuleError
+from .taxonomy import Family, Severity
 
 MAX_TEXT_CHARS = 120
 
@@ -24,8 +25,8 @@ MAX_TEXT_CHARS = 120
 @dataclass
 class Finding:
     code: str
-    category: str
-    severity: str
+    family: Family
+    severity: Severity
     message: str
     line: int
     column: int
@@ -39,7 +40,7 @@ class Finding:
     def to_dict(self) -> dict:
         return {
             "code": self.code,
-            "category": self.category,
+            "category": self.family,  # INTERFACE.md's name for the family
             "severity": self.severity,
             "message": self.message,
             "line": self.line,
@@ -210,7 +211,7 @@ class Engine:
             findings.append(
                 Finding(
                     code=rule.code,
-                    category=rule.family,
+                    family=rule.family,
                     severity=rule.severity,
                     message=hit.message or rule.message,
                     line=line,

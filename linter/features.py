@@ -34,11 +34,21 @@ from typing import NamedTuple
 from .checks import Folded
 from .context import inside
 from .recache import compile_re
+from .taxonomy import Family
 
 SLOT_KINDS = ("name", "company", "title", "research", "other")
 NUMBER_TOKEN = "<num>"
-#: The families whose hit counts are features (the model's own rule kind never is).
-RULE_FAMILIES = ("templated", "seller_centric", "generic", "quit", "template")
+#: The families whose hit counts are features (the model's own rule kind never is), by
+#: their key in feature names.  The shipped model was trained when the merge-field
+#: family was called "template": its features keep that key until the model is retrained.
+RULE_FAMILIES = {
+    "templated": Family.TEMPLATED,
+    "seller_centric": Family.SELLER_CENTRIC,
+    "generic": Family.GENERIC,
+    "quit": Family.QUIT,
+    "template": Family.MERGE_FIELD,
+}
+FEATURE_KEY = {family: key for key, family in RULE_FAMILIES.items()}
 #: Metrics fed through log1p: counts whose effect flattens out.
 LOG_METRICS = frozenset(
     "words sentences paragraphs self_words you_words questions exclamations caps_words links specifics "
@@ -217,11 +227,12 @@ def gram_spans(tokens: list[Token], gram: str) -> list[tuple[int, int]]:
 
 
 def family_counts(findings: Iterable, strong: bool = False) -> dict[str, int]:
-    """Findings per family (``strong``: only warnings and errors)."""
-    counts = {fam: 0 for fam in RULE_FAMILIES}
+    """Findings per family, by feature key (``strong``: only warnings and errors)."""
+    counts = {key: 0 for key in RULE_FAMILIES}
     for f in findings:
-        if f.category in counts and (not strong or f.severity in ("warning", "error")):
-            counts[f.category] += 1
+        key = FEATURE_KEY.get(f.family)
+        if key is not None and (not strong or f.severity in ("warning", "error")):
+            counts[key] += 1
     return counts
 
 
@@ -235,7 +246,7 @@ def dense_features(metrics: dict[str, float], findings: list) -> dict[str, float
     for fam in RULE_FAMILIES:
         out[f"rules:{fam}"] = math.log1p(counts[fam])
         out[f"strong:{fam}"] = math.log1p(strong[fam])
-    out["rules:score"] = combine(f for f in findings if f.category != "template") / 100
+    out["rules:score"] = combine(f for f in findings if f.family != Family.MERGE_FIELD) / 100
     for key, value in metrics.items():
         value = float(value)
         out[f"metric:{key}"] = math.log1p(max(value, 0.0)) if key in LOG_METRICS else value
@@ -243,8 +254,9 @@ def dense_features(metrics: dict[str, float], findings: list) -> dict[str, float
     # several different ones say more than one rule firing three times.
     distinct: dict[str, set[str]] = {}
     for f in findings:
-        if f.category in counts:
-            distinct.setdefault(f.category, set()).add(f.code)
+        key = FEATURE_KEY.get(f.family)
+        if key is not None:
+            distinct.setdefault(key, set()).add(f.code)
             out[f"code:{f.code}"] = 1.0
     for fam in RULE_FAMILIES:
         out[f"distinct:{fam}"] = math.log1p(len(distinct.get(fam, ())))

@@ -34,13 +34,6 @@ LABELS = ("stop", "templated", "seller_centric", "generic")
 MODEL_FILE = "stoplint-model.json"
 #: How many contributions a prediction lists (strongest first): pushing up, pulling down.
 TOP_UP, TOP_DOWN = 8, 4
-FAMILY_LABEL = {
-    "templated": "templated",
-    "seller_centric": "seller-centric",
-    "generic": "generic",
-    "quit": "QUIT-trigger",
-    "template": "template-defect",
-}
 
 
 @dataclass
@@ -234,10 +227,10 @@ class Model:
                 label = f"rules-only score ({value})"
             elif kind == "rules":
                 value = counts.get(key, 0)
-                label = f"{FAMILY_LABEL.get(key, key)} rule hits ({value})"
+                label = f"{_family_label(key)} rule hits ({value})"
             elif kind == "strong":
                 value = strong.get(key, 0)
-                label = f"{FAMILY_LABEL.get(key, key)} warnings and errors ({value})"
+                label = f"{_family_label(key)} warnings and errors ({value})"
             elif kind == "metric":
                 value = metrics.get(key)
                 shown = f"{value:.2f}" if isinstance(value, float) and not float(value).is_integer() else f"{value:g}" if value is not None else "?"
@@ -250,7 +243,7 @@ class Model:
                 label = f"rule {key} {'fired' if value else 'did not fire'}"
             elif kind == "distinct":
                 value = round(math.expm1(feats.dense.get(name, 0.0)))
-                label = f"different {FAMILY_LABEL.get(key, key)} rules that fired ({value})"
+                label = f"different {_family_label(key)} rules that fired ({value})"
             else:
                 value = round(feats.dense.get(name, 0.0), 4)
                 label = f"{key.replace('_', ' ')} = {value:g}"
@@ -295,7 +288,7 @@ class Model:
             snippet = snippet[: MAX_TEXT_CHARS - 1] + "…"
         return Finding(
             code=rule.code,
-            category=rule.family,
+            family=rule.family,
             severity=rule.severity if p_stop >= self.warning_at else "suggestion",
             message=f"{rule.message} ({detail})",
             line=line,
@@ -307,6 +300,12 @@ class Model:
             src_start=0,
             src_end=end,
         )
+
+
+def _family_label(key: str) -> str:
+    """How the writer reads a family named in a feature (``rules:template`` …)."""
+    family = features.RULE_FAMILIES.get(key)
+    return family.label if family is not None else key
 
 
 def _telling(analysis, tokens, item: dict[str, Any]) -> bool:

@@ -24,17 +24,10 @@ from typing import Any
 
 from .email import SCOPES
 from .resources import data_dir
+from .taxonomy import Family, Severity, family_named
 
-FAMILIES = {
-    "T": "templated",
-    "S": "seller_centric",
-    "G": "generic",
-    "Q": "quit",
-    "M": "template",
-}
-FAMILY_LETTER = {v: k for k, v in FAMILIES.items()}
-SEVERITIES = ("error", "warning", "suggestion")
-SEVERITY_RANK = {"suggestion": 1, "warning": 2, "error": 3}
+SEVERITIES = tuple(Severity)
+FAMILY_LETTERS = "".join(f.letter for f in Family)
 MATCHER_KEYS = ("phrases", "patterns", "regex", "check", "model")
 REQUIRED = ("code", "severity", "message", "why", "instead")
 OPTIONAL = (
@@ -48,7 +41,7 @@ OPTIONAL = (
     "max_per_email",
     "unless",
 ) + MATCHER_KEYS
-CODE_RE = re.compile(r"^[TSGQM]\d{3}$")
+CODE_RE = re.compile(rf"^[{FAMILY_LETTERS}]\d{{3}}$")
 
 
 class RuleError(Exception):
@@ -58,8 +51,8 @@ class RuleError(Exception):
 @dataclass
 class Rule:
     code: str
-    family: str
-    severity: str
+    family: Family
+    severity: Severity
     message: str
     why: str
     instead: str
@@ -170,12 +163,13 @@ def build_rule(raw: dict[str, Any], builtin: bool = True) -> Rule:
     if missing:
         raise RuleError(f"{label}: missing field {missing[0]!r}")
     if not isinstance(code, str) or not CODE_RE.match(code):
-        raise RuleError(f"{label}: code must be a family letter (T, S, G, Q, M) and three digits")
-    family = raw.get("family") or raw.get("__pack_family__") or FAMILIES[code[0]]
-    if family not in FAMILY_LETTER:
-        raise RuleError(f"{label}: unknown family {family!r} (one of {', '.join(FAMILY_LETTER)})")
-    if FAMILY_LETTER[family] != code[0]:
-        raise RuleError(f"{label}: code {code} does not belong to family {family!r}")
+        raise RuleError(f"{label}: code must be a family letter ({', '.join(FAMILY_LETTERS)}) and three digits")
+    named = raw.get("family") or raw.get("__pack_family__")
+    family = family_named(named) if isinstance(named, str) else Family.by_letter(code[0]) if named is None else None
+    if family is None:
+        raise RuleError(f"{label}: unknown family {named!r} (one of {', '.join(Family)})")
+    if family.letter != code[0]:
+        raise RuleError(f"{label}: code {code} does not belong to family {family.value!r}")
     if raw["severity"] not in SEVERITIES:
         raise RuleError(f"{label}: severity must be one of {', '.join(SEVERITIES)}")
     scope = raw.get("scope", "all")
@@ -187,7 +181,7 @@ def build_rule(raw: dict[str, Any], builtin: bool = True) -> Rule:
     rule = Rule(
         code=code,
         family=family,
-        severity=raw["severity"],
+        severity=Severity(raw["severity"]),
         message=str(raw["message"]).strip(),
         why=str(raw["why"]).strip(),
         instead=str(raw["instead"]).strip(),
@@ -505,7 +499,7 @@ def _apply_override(rule: Rule, raw: dict[str, Any]) -> None:
     if "severity" in raw:
         if raw["severity"] not in SEVERITIES:
             raise RuleError(f"{where}: severity must be one of {', '.join(SEVERITIES)}")
-        rule.severity = raw["severity"]
+        rule.severity = Severity(raw["severity"])
     for key in ("default", "enabled"):
         if key in raw:
             if not isinstance(raw[key], bool):
@@ -514,24 +508,26 @@ def _apply_override(rule: Rule, raw: dict[str, Any]) -> None:
     rule.origin = f"{rule.origin} (changed in {raw['__origin__']})"
 
 
-def matches_selector(rule: Rule, selector: str) -> bool:
-    """A selector is a code (T101), a code prefix (T1, T) or a family name (templated)."""
+def matches_selector(code: str, family: Family, selector: str) -> bool:
+    """Whether a rule or finding (its code and family) is named by a selector: a code
+    (T101), a code prefix (T1, T), a family name (templated) or ALL."""
     sel = selector.strip()
     if not sel:
         return False
-    if sel.lower() in FAMILY_LETTER or sel.lower().replace("-", "_") in FAMILY_LETTER:
-        return rule.family == sel.lower().replace("-", "_")
+    named = family_named(sel)
+    if named is not None:
+        return family == named
     if sel.upper() == "ALL":
         return True
-    return rule.code.startswith(sel.upper())
+    return code.startswith(sel.upper())
 
 
 def valid_selector(selector: str) -> bool:
     sel = selector.strip()
     return bool(
-        sel.lower().replace("-", "_") in FAMILY_LETTER
+        family_named(sel) is not None
         or sel.upper() == "ALL"
-        or re.fullmatch(r"[TSGQMtsgqm]\d{0,3}", sel)
+        or re.fullmatch(rf"[{FAMILY_LETTERS}]\d{{0,3}}", sel, re.I)
     )
 
 
@@ -546,7 +542,7 @@ def select_rules(
 
     def best(rule: Rule, selectors: list[str]) -> int:
         """Specificity of the most specific selector matching the rule, or -1."""
-        lengths = [_specificity(s) for s in selectors if matches_selector(rule, s)]
+        lengths = [_specificity(s) for s in selectors if matches_selector(rule.code, rule.family, s)]
         return max(lengths, default=-1)
 
     chosen = []
@@ -566,7 +562,7 @@ def _specificity(selector: str) -> int:
     sel = selector.strip()
     if sel.upper() == "ALL":
         return 0
-    if sel.lower().replace("-", "_") in FAMILY_LETTER:
+    if family_named(sel) is not None:
         return 1
     return len(sel)
 
@@ -605,7 +601,7 @@ def run_pack_examples(rules: list[Rule], folders: list[str]) -> list[ExampleFail
     linter = Linter(Options(select=[r.code for r in rules], use_model=False, rule_folders=list(folders)))
     failures = []
     for rule in rules:
-        ext = ".j2" if rule.family == "template" else ".txt"
+        ext = ".j2" if rule.family is Family.MERGE_FIELD else ".txt"
         for kind in ("flag", "pass"):
             for i, text in enumerate(rule.examples.get(kind, []), start=1):
                 found = any(f.code == rule.code for r in linter.lint_text(text, path="example" + ext) for f in r.findings)

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .taxonomy import SCORED_FAMILIES
+
 SEVERITY_WEIGHT = {"error": 0.35, "warning": 0.2, "suggestion": 0.06}
-#: The families that get a sub-score (the model's labels); quit and template count in the total.
-SCORED_FAMILIES = ("templated", "seller_centric", "generic")
 
 
 def combine(findings: Iterable) -> int:
@@ -30,5 +30,5 @@ def combine(findings: Iterable) -> int:
 
 def rules_score(findings: list) -> tuple[int, dict[str, int]]:
     """(STOP score, family sub-scores) from findings alone."""
-    categories = {fam: combine(f for f in findings if f.category == fam) for fam in SCORED_FAMILIES}
+    categories = {fam: combine(f for f in findings if f.family == fam) for fam in SCORED_FAMILIES}
     return combine(findings), categories

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from .engine import Finding
 from .recache import compile_re
 from .rulepack import Rule, matches_selector, valid_selector
+from .taxonomy import Family, Severity, family_named
 
 DIRECTIVE_RE = compile_re(
     r"stoplint:\s*(?P<kind>disable-next-line|disable|enable)\b"
@@ -39,8 +40,8 @@ UNUSED_CODE = "M901"
 META_RULES: dict[str, Rule] = {
     UNUSED_CODE: Rule(
         code=UNUSED_CODE,
-        family="template",
-        severity="warning",
+        family=Family.MERGE_FIELD,
+        severity=Severity.WARNING,
         name="unused-suppression",
         message="Suppression comment silences nothing",
         why=(
@@ -138,24 +139,14 @@ def _close_regions(directives: list[Directive]) -> None:
 
 def _narrower_or_equal(selector: str, broader: str) -> bool:
     """Whether every rule ``selector`` names is also named by ``broader``."""
-    a, b = selector.strip().lower().replace("-", "_"), broader.strip().lower().replace("-", "_")
-    if a == b or b == "all":
-        return True
-    from .rulepack import FAMILY_LETTER
-
-    if b in FAMILY_LETTER:
-        b = FAMILY_LETTER[b].lower()
-    if a in FAMILY_LETTER:
-        a = FAMILY_LETTER[a].lower()
-    return a.startswith(b)
+    a, b = (_as_prefix(s) for s in (selector, broader))
+    return a == b or b == "all" or a.startswith(b)
 
 
-@dataclass
-class _FindingRule:
-    """What ``matches_selector`` needs of a finding: its code and family."""
-
-    code: str
-    family: str
+def _as_prefix(selector: str) -> str:
+    """A selector as a lower-case code prefix (a family as its letter)."""
+    family = family_named(selector)
+    return family.letter.lower() if family is not None else selector.strip().lower()
 
 
 def _covers(d: Directive, f: Finding) -> list[str]:
@@ -167,13 +158,12 @@ def _covers(d: Directive, f: Finding) -> list[str]:
             return []
     elif f.line < d.line:
         return []
-    target = _FindingRule(f.code, f.category)
     out = []
     for sel in d.selectors or ["*"]:
         end = d.ends.get(sel)
         if end is not None and f.line >= end:
             continue
-        if sel == "*" or matches_selector(target, sel):  # type: ignore[arg-type]
+        if sel == "*" or matches_selector(f.code, f.family, sel):
             out.append(sel)
     return out
 
@@ -214,7 +204,7 @@ def _unused(email, directives: list[Directive]) -> list[Finding]:
         out.append(
             Finding(
                 code=rule.code,
-                category=rule.family,
+                family=rule.family,
                 severity=rule.severity,
                 message=f"Suppression of {what} silences nothing",
                 line=d.line,

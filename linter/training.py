@@ -414,7 +414,7 @@ def rules_scores(samples: list[Sample]) -> np.ndarray:
     for i, s in enumerate(samples):
         out[i, 0] = combine(s.findings) / 100
         for j, label in enumerate(LABELS[1:], 1):
-            out[i, j] = combine(f for f in s.findings if f.category == label) / 100
+            out[i, j] = combine(f for f in s.findings if f.family == label) / 100
     return out
 
 

@@ -191,7 +191,7 @@ def test_html_overlaps_and_pins():
     def f(code, fam, s, e):
         return Finding(code, fam, "warning", "m", 1, 1, 1, 1, "", "x", s, e)
 
-    lines = source_lines("abcdef\ngh", [f("G901", "generic", 1, 4), f("T901", "templated", 3, 8), f("M901", "template", 8, 8)])
+    lines = source_lines("abcdef\ngh", [f("G901", "generic", 1, 4), f("T901", "templated", 3, 8), f("M901", "merge_field", 8, 8)])
     flat = [[(p["text"], p["ids"]) for p in line] for line in lines]
     assert flat == [
         [("a", []), ("bc", [0]), ("d", [0, 1]), ("ef", [1])],

@@ -13,16 +13,8 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from . import Report, formatter
+from ..taxonomy import Family, Severity
 from .sarif_format import rule_info
-
-FAMILY_LABEL = {
-    "templated": "Templated",
-    "seller_centric": "Seller-centric",
-    "generic": "Generic",
-    "quit": "QUIT triggers",
-    "template": "Template defects",
-}
-SEVERITY_RANK = {"suggestion": 1, "warning": 2, "error": 3}
 
 
 @cache
@@ -70,8 +62,8 @@ def source_lines(source: str, findings: list) -> list[list[dict]]:
         return {
             "text": text,
             "ids": ids,
-            "families": sorted({f.category for f in fs}),
-            "severity": max((f.severity for f in fs), key=SEVERITY_RANK.get) if fs else "",
+            "families": sorted({f.family for f in fs}),
+            "severity": max((f.severity for f in fs), key=lambda s: Severity(s).rank) if fs else "",
             "tip": "\n\n".join(_tip(f) for f in fs),
         }
 
@@ -103,7 +95,7 @@ def format_html(report: Report) -> str:
     families_seen: set[str] = set()
     for k, res in enumerate(report.results):
         findings = list(res.findings)
-        families_seen.update(f.category for f in findings)
+        families_seen.update(f.family for f in findings)
         source = res.email.source if res.email is not None else None
         items = []
         for i, f in enumerate(findings):
@@ -115,19 +107,18 @@ def format_html(report: Report) -> str:
                 "path": res.display_path,
                 "score": res.score,
                 "band": _band(res.score),
-                "categories": [(FAMILY_LABEL.get(c, c), v) for c, v in res.categories.items()],
+                "categories": [(Family(c).heading, v) for c, v in res.categories.items()],
                 "failed": res.failed,
                 "error": res.error,
                 "findings": items,
                 "lines": source_lines(source, findings) if source is not None else None,
             }
         )
-    families = [(key, label) for key, label in FAMILY_LABEL.items() if key in families_seen]
+    families = [(family, family.heading) for family in Family if family in families_seen]
     html = _environment().get_template("report.html.j2").render(
         version=report.version,
         summary=report.summary(),
         files=files,
         families=families,
-        family_label=FAMILY_LABEL,
     )
     return html

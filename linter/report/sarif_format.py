@@ -41,13 +41,13 @@ def rule_info(report: Report, code: str):
     return rule
 
 
-def _descriptor(code: str, rule, fallback_message: str, fallback_severity: str, category: str) -> dict:
+def _descriptor(code: str, rule, fallback_message: str, fallback_severity: str, family: str) -> dict:
     if rule is None:  # e.g. the classifier's own finding
         return {
             "id": code,
             "shortDescription": {"text": fallback_message},
             "defaultConfiguration": {"level": LEVEL[fallback_severity]},
-            "properties": {"category": category},
+            "properties": {"category": family},
         }
     help_text = f"Why: {rule.why}\n\nInstead: {rule.instead}"
     return {
@@ -91,7 +91,7 @@ def format_sarif(report: Report) -> str:
         for f in res.findings:
             if f.code not in index:
                 index[f.code] = len(rules)
-                rules.append(_descriptor(f.code, rule_info(report, f.code), f.message, f.severity, f.category))
+                rules.append(_descriptor(f.code, rule_info(report, f.code), f.message, f.severity, f.family))
             result = {
                 "ruleId": f.code,
                 "ruleIndex": index[f.code],
@@ -111,7 +111,7 @@ def format_sarif(report: Report) -> str:
                         }
                     }
                 ],
-                "properties": {"category": f.category, "severity": f.severity},
+                "properties": {"category": f.family, "severity": f.severity},
             }
             if res.row is not None:
                 result["properties"]["row"] = res.row

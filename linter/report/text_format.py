@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..taxonomy import Family
 from . import Report, formatter
 
-FAMILY_LABEL = {"templated": "templated", "seller_centric": "seller-centric", "generic": "generic"}
 SEVERITY_COLOR = {"error": "31", "warning": "33", "suggestion": "36"}
 
 
@@ -58,7 +58,7 @@ def _snippet(email, f, color: bool) -> list[str]:
 
 def _summary_line(res) -> str:
     n = len(res.findings)
-    cats = ", ".join(f"{FAMILY_LABEL[k]} {v}" for k, v in res.categories.items())
+    cats = ", ".join(f"{Family(k).label} {v}" for k, v in res.categories.items())
     return f"{res.display_path}: STOP score {res.score}/100 ({cats}) — {n} finding{'s' if n != 1 else ''}"
 
 
