@@ -10,6 +10,7 @@ from typing import Any
 from . import scoring
 from .email import Email
 from .engine import Analysis, Engine, Finding
+from .gate import score_finding
 from .readers import InputError, read_bytes, read_path
 from .rulepack import Rule, load_rules, matches_selector, select_rules
 from .suppress import apply_suppressions
@@ -29,6 +30,7 @@ class Options:
     rule_folders: list[str] = field(default_factory=list)
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
+    glob_base: str | None = None  # the folder exclude/per-file-ignores globs are relative to (default: cwd)
     report_unused_suppressions: bool = False
     explain: bool = False
 
@@ -113,12 +115,16 @@ class Linter:
         else:
             res.score, res.categories = scoring.rules_score(findings)
         findings = self._filter(email, findings)
+        limit = self.options.max_score
+        if limit is not None and res.score is not None and res.score > limit:
+            findings = sorted(findings + [score_finding(email, res.score, limit)], key=lambda f: f.sort_key)
         res.findings = findings
         res.failed = self.fails(res)
         return res
 
     def _filter(self, email: Email, findings: list[Finding]) -> list[Finding]:
-        ignores = [codes for pattern, codes in self.options.per_file_ignores.items() if _glob_match(email.path, pattern)]
+        o = self.options
+        ignores = [codes for pattern, codes in o.per_file_ignores.items() if glob_match(email.path, pattern, o.glob_base)]
         if ignores:
             flat = [c for codes in ignores for c in codes]
             findings = [f for f in findings if not any(matches_selector(f.code, f.family, c) for c in flat)]
@@ -135,11 +141,15 @@ class Linter:
         return self.options.max_score is not None and res.score is not None and res.score > self.options.max_score
 
 
-def _glob_match(path: str, pattern: str) -> bool:
-    norm = path.replace(os.sep, "/")
-    if norm.startswith("./"):
-        norm = norm[2:]
-    return fnmatch.fnmatch(norm, pattern) or fnmatch.fnmatch(os.path.basename(norm), pattern)
+def glob_match(path: str, pattern: str, base: str | None = None) -> bool:
+    """Does ``pattern``, relative to the folder ``base`` (default: the working
+    directory), match ``path``? A pattern without a slash also matches the file name."""
+    full = os.path.abspath(path)
+    rel = os.path.relpath(full, os.path.abspath(base or os.getcwd()))
+    names = [os.path.basename(full)]
+    if not rel.startswith(os.pardir + os.sep) and rel != os.pardir:
+        names.append(rel.replace(os.sep, "/"))
+    return any(fnmatch.fnmatch(name, pattern) for name in names)
 
 
 def _load_model():

@@ -69,27 +69,24 @@ main.params.append(
 )
 
 
-def collect_paths(paths: tuple[str, ...], exclude: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """Expand folders into files of known extensions; (files, [(path, error)])."""
-    from .api import _glob_match
+def collect_paths(paths: tuple[str, ...], exclude: list[str], base: str | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+    """Expand folders into files of known extensions; (files, [(path, error)]).
+
+    ``exclude`` globs are relative to ``base`` (the folder of the config file that
+    declares them); project documents (README, CHANGELOG...) are skipped in folders."""
+    from .api import glob_match
     from .readers import known_extensions
 
     exts = known_extensions()
     files: list[str] = []
     errors: list[tuple[str, str]] = []
     for raw in paths:
-        if raw != "-" and any(_glob_match(raw, pat) for pat in exclude):
+        if raw != "-" and any(glob_match(raw, pat, base) for pat in exclude):
             continue
         if raw == "-" or os.path.isfile(raw):
             files.append(raw)
         elif os.path.isdir(raw):
-            found = []
-            for root, dirs, names in os.walk(raw):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-                for name in sorted(names):
-                    full = os.path.join(root, name)
-                    if os.path.splitext(name)[1].lower() in exts and not any(_glob_match(full, p) for p in exclude):
-                        found.append(full)
+            found = [f for f in _walk(raw, exts) if not any(glob_match(f, p, base) for p in exclude)]
             if found:
                 files.extend(found)
             else:
@@ -101,6 +98,49 @@ def collect_paths(paths: tuple[str, ...], exclude: list[str]) -> tuple[list[str]
     return files, errors
 
 
+def _walk(folder: str, exts: set[str]):
+    from .readers import is_project_document
+
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(names):
+            if os.path.splitext(name)[1].lower() in exts and not is_project_document(name):
+                yield os.path.join(root, name)
+
+
+def _load_config(config_path: str | None, isolated: bool = False):
+    """The config (none with ``--isolated``); a bad one is a one-line usage error."""
+    from .config import Config, ConfigError, load_config
+
+    if isolated:
+        return Config()
+    try:
+        return load_config(config_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _check_options(config, select: str | None, ignore: str | None, extend_select: str | None):
+    """Options from the config with the command line layered on top, as ruff does:
+    ``--ignore`` and ``--extend-select`` add to the config's lists; ``--select`` starts
+    a new selection, which the config's ``ignore`` no longer narrows."""
+    from .api import Options
+
+    cv = config.values
+    cli_select = _csv(select)
+    return Options(
+        select=cli_select if cli_select is not None else cv.get("select"),
+        ignore=([] if cli_select is not None else list(cv.get("ignore", []))) + (_csv(ignore) or []),
+        extend_select=list(cv.get("extend-select", [])) + (_csv(extend_select) or []),
+        fail_on=cv.get("fail-on", "warning"),
+        max_score=cv.get("max-score"),
+        rule_folders=_rule_folders(config),
+        per_file_ignores=dict(cv.get("per-file-ignores", {})),
+        exclude=list(cv.get("exclude", [])),
+        glob_base=str(config.base),
+    )
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", default="text", show_default=True, help="text, json, sarif, github, junit or html.")
@@ -110,6 +150,7 @@ def collect_paths(paths: tuple[str, ...], exclude: list[str]) -> tuple[list[str]
 @click.option("--fail-on", type=click.Choice(["error", "warning", "suggestion", "never"]), help="Lowest severity that fails the run [default: warning].")
 @click.option("--max-score", type=click.IntRange(0, 100), help="Also fail when a file's STOP score is above N.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (else found upward from here).")
+@click.option("--isolated", is_flag=True, help="Ignore every config file.")
 @click.option("--no-model", is_flag=True, help="Rules only: no classifier.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), help="Lint files in N worker processes.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on a pass.")
@@ -118,11 +159,10 @@ def collect_paths(paths: tuple[str, ...], exclude: list[str]) -> tuple[list[str]
 @click.option("--report-unused-suppressions", is_flag=True, help="Report suppression comments that suppress nothing.")
 @click.option("--stdin-filename", help="Name (and so the format) of text read from standard input.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to a file.")
-def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_path, no_model, jobs, quiet,
+def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_path, isolated, no_model, jobs, quiet,
           explain, statistics, report_unused_suppressions, stdin_filename, output) -> None:
     """Lint emails, templates and folders of them (`-` or piped input reads standard input)."""
-    from .api import FileResult, Options
-    from .config import ConfigError, load_config, resolve_folder
+    from .api import FileResult
     from .report import FORMATTERS, Report
     from .rulepack import RuleError, valid_selector
     from .taxonomy import deprecation_note
@@ -135,29 +175,18 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
             raise click.BadParameter(f"{bad[0]!r} is not a rule code, prefix or family", param_hint=name)
         for note in filter(None, map(deprecation_note, _csv(value) or [])):
             click.echo(f"{name}: {note}", err=True)
-    try:
-        config = load_config(config_path)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-    cv = config.values
-    options = Options(
-        select=_csv(select) if select is not None else cv.get("select"),
-        ignore=_csv(ignore) if ignore is not None else list(cv.get("ignore", [])),
-        extend_select=(_csv(extend_select) or []) + list(cv.get("extend-select", [])),
-        fail_on=fail_on or cv.get("fail-on", "warning"),
-        max_score=max_score if max_score is not None else cv.get("max-score"),
-        use_model=not no_model,
-        rule_folders=[resolve_folder(config, f) for f in cv.get("rules", [])],
-        per_file_ignores=dict(cv.get("per-file-ignores", {})),
-        exclude=list(cv.get("exclude", [])),
-        report_unused_suppressions=report_unused_suppressions,
-        explain=explain,
-    )
+    config = _load_config(config_path, isolated)
+    options = _check_options(config, select, ignore, extend_select)
+    options.fail_on = fail_on or options.fail_on
+    options.max_score = max_score if max_score is not None else options.max_score
+    options.use_model = not no_model
+    options.report_unused_suppressions = report_unused_suppressions
+    options.explain = explain
     if not paths:
         if sys.stdin is None or sys.stdin.isatty():
             raise click.UsageError("no input: give files or folders to check, or pipe an email to standard input")
         paths = ("-",)
-    files, errors = collect_paths(paths, options.exclude)
+    files, errors = collect_paths(paths, options.exclude, options.glob_base)
     from .api import Linter
     from .run import run_files
 
@@ -177,14 +206,21 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
         statistics=statistics,
         version=__version__,
     )
-    text = FORMATTERS[fmt](report)
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    elif text:
-        click.echo(text, nl=False, color=report.color)
+    _write_report(FORMATTERS[fmt](report), output, report.color)
+    if output or fmt != "text":  # the text report on the terminal already says it
+        for res in results:
+            if res.error is not None:
+                click.echo(f"{res.display_path}: error: {res.error}", err=True)
     if any(r.error is not None for r in results):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FAIL if any(r.failed for r in results) else EXIT_OK)
+
+
+def _write_report(text: str, output: str | None, color: bool) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    elif text:
+        click.echo(text, nl=False, color=color)
 
 
 def _use_color() -> bool:
@@ -198,24 +234,23 @@ def _use_color() -> bool:
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file naming extra rule packs.")
+@click.option("--isolated", is_flag=True, help="Ignore every config file.")
 @click.option("--check", "check_folder", type=click.Path(), metavar="FOLDER",
               help="Validate the rule pack in FOLDER and run its rules' own examples.")
-def rules_cmd(fmt: str, config_path: str | None, check_folder: str | None) -> None:
+def rules_cmd(fmt: str, config_path: str | None, isolated: bool, check_folder: str | None) -> None:
     """List every rule: code, category, severity, one-line summary."""
     import json
 
-    from .config import ConfigError, load_config, resolve_folder
-    from .rulepack import RuleError, load_rules
+    from .rulepack import RuleError
 
-    try:
-        config = load_config(config_path)
-        folders = [resolve_folder(config, f) for f in config.values.get("rules", [])]
-        if check_folder is not None:
+    if check_folder is not None:
+        folders = _rule_folders(_load_config(config_path, isolated))
+        try:
             _check_pack(check_folder, [f for f in folders if os.path.abspath(f) != os.path.abspath(check_folder)])
-            return
-        rules = load_rules(folders)
-    except (ConfigError, RuleError) as exc:
-        raise click.ClickException(str(exc)) from None
+        except RuleError as exc:
+            raise click.ClickException(str(exc)) from None
+        return
+    rules = _configured_rules(config_path, isolated)
     if fmt == "json":
         data = [
             {"code": r.code, "name": r.name, "category": r.family, "severity": r.severity, "summary": r.message,
@@ -228,6 +263,22 @@ def rules_cmd(fmt: str, config_path: str | None, check_folder: str | None) -> No
         off = "" if r.default else "  (off by default)"
         click.echo(f"{r.code}  {r.family:<15} {r.severity:<10} {r.message}{off}")
     click.echo(f"{len(rules)} rules")
+
+
+def _rule_folders(config) -> list[str]:
+    from .config import resolve_folder
+
+    return [resolve_folder(config, f) for f in config.values.get("rules", [])]
+
+
+def _configured_rules(config_path: str | None, isolated: bool) -> list:
+    """The built-in rules and the team packs the config names, as `check` loads them."""
+    from .rulepack import RuleError, load_rules
+
+    try:
+        return load_rules(_rule_folders(_load_config(config_path, isolated)))
+    except RuleError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _check_pack(folder: str, others: list[str]) -> None:
@@ -263,13 +314,13 @@ def _check_pack(folder: str, others: list[str]) -> None:
 
 @main.command()
 @click.argument("code")
-def explain(code: str) -> None:
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file naming extra rule packs.")
+@click.option("--isolated", is_flag=True, help="Ignore every config file.")
+def explain(code: str, config_path: str | None, isolated: bool) -> None:
     """Show a rule's rationale, what to write instead, and its examples."""
-    from .rulepack import load_rules
+    from .gate import META_RULES
 
-    from .suppress import META_RULES
-
-    rules = {**META_RULES, **{r.code: r for r in load_rules()}}
+    rules = {**META_RULES, **{r.code: r for r in _configured_rules(config_path, isolated)}}
     rule = rules.get(code.upper())
     if rule is None:
         raise click.ClickException(f"{code}: no such rule (see `stoplint rules`)")

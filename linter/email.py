@@ -134,6 +134,12 @@ class Email:
         end_line, end_col = self.line_col(e)
         return s, e, line, col, end_line, end_col
 
+    def extent(self) -> tuple[int, int]:
+        """The stretch of ``source`` the email was read from: the whole file, or a sequence row's cells."""
+        if self.row is None or not self.segments:
+            return 0, len(self.source.rstrip())
+        return min(s.src_start for s in self.segments), max(s.src_end for s in self.segments)
+
     def source_line(self, line: int) -> str:
         start = self._line_starts[line - 1]
         end = self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.source)

@@ -138,3 +138,43 @@ def test_color_only_on_request_and_never_with_no_color(cli, drafts):
     assert "\x1b[" in forced.stdout
     no_color = cli("check", "--no-model", "--select", "T101", str(drafts / "stock.txt"), env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
     assert "\x1b[" not in no_color.stdout
+
+
+def test_score_over_max_score_is_a_located_finding_in_every_format(cli, drafts):
+    """A file that fails only on --max-score says why: Q990 at line 1, in text, GitHub and JUnit."""
+    args = ("check", "--no-model", "--select", "T101", "--fail-on", "never", "--max-score", "10")
+    text = cli(*args, str(drafts / "stock.txt"))
+    assert text.returncode == 1
+    assert f"{drafts / 'stock.txt'}:1:1: Q990 error STOP score 20/100 is above the limit of 10 (max-score)" in text.stdout
+    github = cli(*args, "--format", "github", str(drafts / "stock.txt"))
+    assert "::error file=" in github.stdout and ",line=1,col=1,endLine=1,endColumn=25,title=Q990::STOP score 20/100" in github.stdout
+    junit = cli(*args, "--format", "junit", str(drafts / "stock.txt"))
+    assert "Q990" in junit.stdout and "above the limit of 10" in junit.stdout
+    passing = cli(*args[:-1], "20", "--format", "json", str(drafts / "stock.txt"))
+    assert passing.returncode == 0 and "Q990" not in passing.stdout
+
+
+def test_errors_go_to_stderr_also_with_output_file(cli, drafts, tmp_path):
+    out = tmp_path / "report.json"
+    proc = cli("check", "--no-model", "--format", "json", "-o", str(out), str(drafts / "nope.txt"), str(drafts / "clean.txt"))
+    assert proc.returncode == 2
+    assert proc.stderr == f"{drafts / 'nope.txt'}: error: no such file or directory\n"
+    assert json.loads(out.read_text())["summary"]["files"] == 2
+
+
+def test_explain_and_rules_honour_config_and_team_packs(cli, tmp_path):
+    from conftest import TEAM_PACK
+
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "pack.yml").write_text(TEAM_PACK)
+    (tmp_path / "pyproject.toml").write_text('[tool.stoplint]\nrules = ["team"]\n')
+    listed = cli("rules", cwd=tmp_path)
+    assert any(line.startswith("G901  generic") for line in listed.stdout.splitlines())
+    explained = cli("explain", "G901", cwd=tmp_path)
+    assert explained.returncode == 0, explained.stderr
+    assert explained.stdout.startswith("G901 (synergy) — Leans on the word synergy\n")
+    elsewhere = cli("explain", "G901", "--config", str(tmp_path / "pyproject.toml"))
+    assert elsewhere.stdout == explained.stdout
+    isolated = cli("explain", "G901", "--isolated", cwd=tmp_path)
+    assert isolated.returncode == 2 and "G901: no such rule" in isolated.stderr
+    assert cli("explain", "Q990").stdout.startswith("Q990 (score-above-limit) — STOP score is above the limit")

@@ -49,12 +49,38 @@ def test_cli_select_overrides_file(project):
     assert codes(data) == [("T901", 3)]
 
 
-def test_ignore_key_and_cli_override(project):
+def test_ignore_key_and_cli_ignore_adds_to_it(project):
     write(project, BASE + 'ignore = ["T901"]\n')
     _, data = check(project, "mail.txt")
     assert codes(data) == [("G901", 3)]
-    _, data = check(project, "--ignore", "G901", "mail.txt")
+    proc, data = check(project, "--ignore", "G901", "mail.txt")  # as ruff: both ignores hold
+    assert (proc.returncode, codes(data)) == (0, [])
+    _, data = check(project, "--select", "T901", "mail.txt")  # a new selection: the config's ignore no longer narrows it
     assert codes(data) == [("T901", 3)]
+
+
+def test_isolated_ignores_config_files(project):
+    write(project, BASE + 'ignore = ["T901"]\nexclude = ["mail.txt"]\n')
+    proc, data = check(project, "--isolated", "--select", "T901,G901", "mail.txt")
+    # not excluded, and the team pack the config names is not loaded: its rules find nothing
+    assert (proc.returncode, [r["path"] for r in data["files"]], codes(data)) == (0, ["mail.txt"], [])
+    proc, data = check(project, "--select", "T901,G901", "mail.txt")
+    assert (proc.returncode, data["files"]) == (0, [])  # without --isolated the config excludes it
+
+
+def test_globs_are_relative_to_the_config_file_not_the_working_directory(project):
+    legacy = project / "legacy"
+    legacy.mkdir()
+    (legacy / "old.txt").write_text(BOTH)
+    (legacy / "kept.txt").write_text(BOTH)
+    write(project, BASE + 'exclude = ["legacy/old.txt"]\n[per-file-ignores]\n"legacy/kept.txt" = ["G"]\n')
+    proc, data = check(project, "old.txt", "kept.txt", cwd=legacy)
+    assert proc.returncode == 0, proc.stderr  # T901 is a suggestion
+    assert [(r["path"], [f["code"] for f in r["findings"]]) for r in data["files"]] == [("kept.txt", ["T901"])]
+    elsewhere = project / "elsewhere"
+    elsewhere.mkdir()
+    proc, data = check(elsewhere, "--config", "../.stoplint.toml", "../legacy")
+    assert [(r["path"], [f["code"] for f in r["findings"]]) for r in data["files"]] == [("../legacy/kept.txt", ["T901"])]
 
 
 def test_extend_select_key(project):

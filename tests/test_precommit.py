@@ -97,12 +97,39 @@ def test_hook_definition():
     assert (hook["id"], hook["entry"], hook["language"], hook["require_serial"]) == ("stoplint", "stoplint check", "python", False)
     import re
 
-    files = re.compile(hook["files"])
+    files, exclude = re.compile(hook["files"]), re.compile(hook["exclude"])
+    picked = lambda name: bool(files.search(name)) and not exclude.search(name)  # noqa: E731 - as pre-commit does
     for name in ("a.txt", "b.md", "c.html", "c.htm", "d.eml", "e.j2", "f.jinja", "f.jinja2", "g.liquid", "h.hbs",
-                 "i.mustache", "j.csv", "k.jsonl", "emails/deep/x.j2"):
-        assert files.search(name), name
-    for name in ("setup.py", "README.rst", "logo.png", "notes.txt.bak"):
-        assert not files.search(name), name
+                 "i.mustache", "j.csv", "k.jsonl", "emails/deep/x.j2", "examples/templates/bad/salesforce-intro.tmpl",
+                 "x.tpl", "x.text", "x.handlebars", "x.ndjson", "x.xhtml", "OLD/INTRO.TXT", "Welcome.J2", "readme-reply.txt"):
+        assert picked(name), name
+    for name in ("setup.py", "README.rst", "logo.png", "notes.txt.bak", "README.md", "docs/CHANGELOG.md",
+                 "LICENSE.txt", "CONTRIBUTING.md", "templates/readme.txt", "CODE_OF_CONDUCT.md"):
+        assert not picked(name), name
+
+
+def test_hook_patterns_are_generated_from_the_reader_map():
+    """Every extension a reader takes is in the hook's files pattern; regenerate with `python -m linter.hook`."""
+    from linter.hook import render
+    from linter.readers import known_extensions
+
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    assert render(text) == text, "run `python -m linter.hook` at the checkout's root"
+    (hook,) = yaml.safe_load(text)
+    import re
+
+    for ext in known_extensions():
+        assert re.search(hook["files"], "a" + ext.upper()) and re.search(hook["files"], "a" + ext), ext
+
+
+def test_folders_skip_project_documents(tmp_path):
+    from linter.cli import collect_paths
+
+    (tmp_path / "README.md").write_text("# Templates\n\nOur cold emails.\n")
+    (tmp_path / "CHANGELOG.md").write_text("## 1.0\n")
+    (tmp_path / "intro.TMPL").write_text("Hi {{ first_name }},\n")
+    files, errors = collect_paths((str(tmp_path), str(tmp_path / "README.md")), [])
+    assert (files, errors) == ([str(tmp_path / "intro.TMPL"), str(tmp_path / "README.md")], [])
 
 
 def test_bad_template_blocks_the_commit(runner, template_repo):

@@ -67,6 +67,20 @@ def known_extensions() -> set[str]:
     return set(_TEXT_READERS) | set(_BYTES_READERS) | set(_MODULE_OF)
 
 
+#: A repository's own documents, kept beside its emails but not emails: README.md,
+#: CHANGELOG.md, LICENSE.txt... (the name before its first dot, case-insensitive).
+PROJECT_DOCUMENTS = (
+    "readme", "changelog", "changes", "history", "license", "licence", "copying", "notice",
+    "authors", "contributors", "contributing", "code_of_conduct",
+)
+
+
+def is_project_document(path: str) -> bool:
+    """Skipped when a folder is walked and by the pre-commit hook; named on its own, still checked."""
+    stem = os.path.basename(path).split(".", 1)[0].lower().replace("-", "_")
+    return stem in PROJECT_DOCUMENTS
+
+
 def reject_binary(data: bytes) -> None:
     """InputError for data that is clearly not text (NUL bytes near the start)."""
     if b"\x00" in data[:8192]:

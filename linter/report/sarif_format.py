@@ -35,7 +35,7 @@ def rule_info(report: Report, code: str):
     """The Rule behind a code: the report's rules, else stoplint's own meta rules."""
     rule = report.rules.get(code)
     if rule is None:
-        from ..suppress import META_RULES
+        from ..gate import META_RULES
 
         rule = META_RULES.get(code)
     return rule
