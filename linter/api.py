@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import scoring
@@ -46,11 +46,13 @@ class FileResult:
     error: str | None = None
     contributions: list[dict[str, Any]] = field(default_factory=list)
     failed: bool = False
+    label: str | None = None  # a sequence row's name: "step 2" (see Email.label)
     email: Email | None = field(default=None, repr=False, compare=False)
 
     @property
     def display_path(self) -> str:
-        return f"{self.path}:{self.row}" if self.row is not None else self.path
+        """The file, and for a sequence row which one: findings still point at ``path:line:col``."""
+        return f"{self.path} ({self.label})" if self.label else self.path
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": self.path}
@@ -103,7 +105,7 @@ class Linter:
     def result(self, analysis: Analysis) -> FileResult:
         email = analysis.email
         findings = analysis.findings
-        res = FileResult(path=email.path, row=email.row, email=email)
+        res = FileResult(path=email.path, row=email.row, label=email.label, email=email)
         if self.model is not None:
             prediction = self.model.predict(analysis, linter=self)
             res.model = prediction.probabilities
@@ -118,6 +120,8 @@ class Linter:
         limit = self.options.max_score
         if limit is not None and res.score is not None and res.score > limit:
             findings = sorted(findings + [score_finding(email, res.score, limit)], key=lambda f: f.sort_key)
+        if res.label:  # a row of a sequence: say which, as file:line:col cannot
+            findings = [replace(f, message=f"{f.message} ({res.label})") for f in findings]
         res.findings = findings
         res.failed = self.fails(res)
         return res

@@ -94,6 +94,7 @@ class Email:
     subject_range: tuple[int, int] | None = None  # text range of the subject line
     fmt: str = "text"
     row: int | None = None  # the row of a sequence file (.csv/.jsonl)
+    step: str | None = None  # the row's ``step`` cell, when the export has one
     fields: list[MergeField] = field(default_factory=list)
     link_count: int = 0
     is_template: bool = False
@@ -152,8 +153,11 @@ class Email:
         return self.text[self.subject_range[0] : self.subject_range[1]]
 
     @property
-    def display_path(self) -> str:
-        return f"{self.path}:{self.row}" if self.row is not None else self.path
+    def label(self) -> str | None:
+        """Which email of a sequence file this is ("step 2", or "row 3" without a step column)."""
+        if self.row is None:
+            return None
+        return f"step {self.step}" if self.step else f"row {self.row}"
 
 
 def _line_starts(source: str) -> list[int]:

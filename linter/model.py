@@ -279,10 +279,9 @@ class Model:
         detail = f"P(stop) {p_stop:.2f}"
         if named:
             detail += "; most from " + (", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0])
-        source = email.source
-        end = len(source.rstrip())
-        _, _, line, col, end_line, end_col = (0, 0) + email.line_col(0) + email.line_col(end)
-        first = source[: source.find("\n")] if "\n" in source else source
+        start, end = email.extent()  # the whole file, or a sequence row's own lines
+        (line, col), (end_line, end_col) = email.line_col(start), email.line_col(end)
+        first = email.source_line(line)[col - 1 :]
         snippet = " ".join(first.split())
         if len(snippet) > MAX_TEXT_CHARS:
             snippet = snippet[: MAX_TEXT_CHARS - 1] + "…"
@@ -297,7 +296,7 @@ class Model:
             end_column=end_col,
             text=snippet,
             suggestion=rule.instead,
-            src_start=0,
+            src_start=start,
             src_end=end,
         )
 

@@ -88,6 +88,7 @@ def to_wire(res: FileResult) -> dict[str, Any]:
     data = {
         "path": res.path,
         "row": res.row,
+        "label": res.label,
         "score": res.score,
         "categories": res.categories,
         "model": res.model,
@@ -109,6 +110,7 @@ def from_wire(data: dict[str, Any]) -> FileResult:
     return FileResult(
         path=data["path"],
         row=data["row"],
+        label=data["label"],
         score=data["score"],
         categories=data["categories"],
         model=data["model"],

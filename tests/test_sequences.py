@@ -1,4 +1,4 @@
-"""Sequence exports: each CSV/JSONL row is an email, reported as file:ROW with positions in the file."""
+"""Sequence exports: each CSV/JSONL row is an email, reported at file:line:col in the file, the step named."""
 
 import json
 
@@ -43,7 +43,7 @@ def test_csv_rows_are_emails_with_positions_in_the_file():
     assert 'Your "Tulsa" depot' in email.text
     i = email.text.index('"Tulsa"')
     assert email.position(i, i + 1)[2:4] == (4, 40)  # the doubled quote in the file
-    assert results[0].display_path == "seq.csv:1"
+    assert results[0].display_path == "seq.csv (step 1)"
     assert results[0].to_dict()["row"] == 1
 
 
@@ -91,11 +91,32 @@ def test_cli_csv_without_body_column_exit_2_and_other_file_checked(tmp_path):
     assert rows == [(seq, 1, [("T101", 4, 1)]), (seq, 2, [("T101", 6, 19)])]
 
 
-def test_cli_text_output_names_the_row(tmp_path):
+def test_cli_text_output_is_file_line_col_and_names_the_step(tmp_path):
     (tmp_path / "seq.csv").write_text(CSV)
     proc = run_cli("check", "--no-model", "--select", "T101", str(tmp_path / "seq.csv"))
     assert proc.returncode == 1
-    assert f"{tmp_path / 'seq.csv'}:2" in proc.stdout
+    seq = tmp_path / "seq.csv"
+    lines = proc.stdout.splitlines()
+    assert f"{seq}:4:1: T101 warning Opens with a stock pleasantry (step 1)" in lines
+    assert f"{seq}:6:19: T101 warning Opens with a stock pleasantry (step 2)" in lines
+    assert any(line.startswith(f"{seq} (step 2): STOP score ") for line in lines)
+
+
+def test_github_annotations_and_model_finding_at_each_rows_own_line(tmp_path):
+    (tmp_path / "seq.jsonl").write_text(
+        '{"subject": "Quick question", "body": "Hi there,\\nI hope this email finds you well. Our award-winning '
+        'platform helps companies like yours. Do you have 15 minutes for a quick call?"}\n'
+        '{"subject": "Quick question", "body": "Hi,\\nJust following up to bump this. We are the leading '
+        'provider of innovative solutions. Do you have 15 minutes for a quick call this week?"}\n'
+    )
+    proc = run_cli("check", "--format", "github", "--select", "T101,Q900", str(tmp_path / "seq.jsonl"), cwd=tmp_path)
+    lines = proc.stdout.splitlines()
+    assert any(line.startswith("::warning file=seq.jsonl,line=1,col=13,endLine=1,endColumn=180,") and "title=Q900::" in line
+               and "(row 1)" in line for line in lines), proc.stdout
+    assert any(line.startswith("::warning file=seq.jsonl,line=2,col=13,endLine=2,endColumn=180,") and "title=Q900::" in line
+               and "(row 2)" in line for line in lines), proc.stdout
+    assert any(line.startswith("::warning file=seq.jsonl,line=1,col=51,endLine=1,endColumn=83,title=T101::")
+               for line in lines), proc.stdout
 
 
 def test_every_optional_extension_is_registered_by_its_module():

@@ -6,8 +6,9 @@ column is an :class:`~linter.readers.InputError` (exit 2).
 
 - ``Email.row`` is the 1-based data row: in a CSV the header row is not counted (row 1
   is the first row under the header); in JSON Lines, row N is the Nth object (blank
-  lines are skipped).  Results are reported as ``file.csv:ROW``; JSON output carries
-  ``"path"`` and ``"row"``.
+  lines are skipped).  ``Email.step`` is the row's ``step`` cell.  Findings point at
+  ``file.csv:LINE:COL`` in the file and name the step (or row) in their message; JSON
+  output carries ``"path"`` and ``"row"``.
 - Each cell is read like a file of its own: a cell with merge tags is a template (the
   template reader's stand-ins, fields and M104 findings), otherwise plain text with the
   line filter.
@@ -130,6 +131,7 @@ def read_csv(path: str, data: bytes) -> list[Email]:
     if body_col is None:
         raise InputError(f"no 'body' column (columns: {', '.join(h.strip() for h in header if h.strip()) or 'none'})")
     subject_col = _column(header, SUBJECT_KEYS)
+    step_col = _column(header, ("step",))
     emails = []
     for number, row in enumerate(rows[1:], start=1):
         if all(not v.strip() for v, _p, _s in row):
@@ -138,7 +140,8 @@ def read_csv(path: str, data: bytes) -> list[Email]:
         subject = row[subject_col] if subject_col is not None and subject_col < len(row) else None
         if not body[0].strip():
             continue
-        emails.append(_row_email(path, source, number, subject, body, "csv"))
+        step = row[step_col][0].strip() if step_col is not None and step_col < len(row) else None
+        emails.append(_row_email(path, source, number, subject, body, "csv", step))
     return emails
 
 
@@ -230,12 +233,14 @@ def read_jsonl(path: str, data: bytes) -> list[Email]:
         if subject_key is not None and isinstance(obj[subject_key], str) and obj[subject_key].strip():
             sp, sat = _locate_value(source, s, e, subject_key, obj[subject_key])
             subject = (obj[subject_key], sp, sat)
-        emails.append(_row_email(path, source, number, subject, body, "jsonl"))
+        step = obj[keys["step"]] if "step" in keys else None
+        step = str(step).strip() if isinstance(step, (str, int)) and not isinstance(step, bool) else None
+        emails.append(_row_email(path, source, number, subject, body, "jsonl", step))
     return emails
 
 
 # -- one row -> one Email ------------------------------------------------------------------------
-def _row_email(path: str, source: str, row: int, subject, body, fmt: str) -> Email:
+def _row_email(path: str, source: str, row: int, subject, body, fmt: str, step: str | None = None) -> Email:
     """Read the row's cells as a small file of their own, then map it back into ``source``."""
     from . import template
 
@@ -283,6 +288,7 @@ def _row_email(path: str, source: str, row: int, subject, body, fmt: str) -> Ema
         subject_range=inner.subject_range,
         fmt=fmt,
         row=row,
+        step=step or None,
         fields=fields,
         link_count=inner.link_count,
         is_template=inner.is_template,

@@ -42,7 +42,7 @@ def format_github(report: Report) -> str:
     out: list[str] = []
     for res in report.results:
         path = _file(res.path)
-        where = f" (row {res.row})" if res.row is not None else ""
+        where = f" ({res.label})" if res.label else ""
         if res.error is not None:
             out.append(_command("error", {"file": path, "title": "stoplint: cannot read"}, f"{res.error}{where}"))
             continue
@@ -55,7 +55,7 @@ def format_github(report: Report) -> str:
                 "endColumn": f.end_column,
                 "title": f.code,
             }
-            message = f"{f.message}{where}\ninstead: {f.suggestion}" if f.suggestion else f"{f.message}{where}"
+            message = f"{f.message}\ninstead: {f.suggestion}" if f.suggestion else f.message
             out.append(_command(COMMAND[f.severity], props, message))
     s = report.summary()
     out.append(

@@ -54,7 +54,7 @@ def format_junit(report: Report) -> str:
             err = ET.SubElement(case, "error", message=_clean(res.error), type="InputError")
             err.text = _clean(f"{path}: {res.error}")
             continue
-        body = "\n".join(_finding_line(path, f) for f in res.findings)
+        body = "\n".join(_finding_line(res.path, f) for f in res.findings)
         n = len(res.findings)
         summary = f"{_score(res)}, {n} finding{'s' if n != 1 else ''}"
         if res.failed:

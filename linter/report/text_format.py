@@ -19,9 +19,9 @@ def format_text(report: Report) -> str:
     out: list[str] = []
     color = report.color
     for res in report.results:
-        path = res.display_path
+        path = res.path
         if res.error is not None:
-            out.append(f"{_paint(path, '1', color)}: {_paint('error', '31;1', color)}: {res.error}")
+            out.append(f"{_paint(res.display_path, '1', color)}: {_paint('error', '31;1', color)}: {res.error}")
             continue
         if report.quiet and not res.failed:
             continue
