@@ -184,10 +184,29 @@ def test_sniffing_unknown_extension_and_stdin():
 
 def test_placeholder_in_plain_text_is_an_error():
     res = lint("Hi [First Name],\n\nHow does {{company}} plan routes? We saved XX hours a week.\n", ["M101"], path="e.txt")
-    assert spots(res) == [("M101", 1, 4, 1, 16), ("M101", 3, 10, 3, 21), ("M101", 3, 44, 3, 46)]
+    assert spots(res) == [("M101", 1, 4, 1, 16), ("M101", 3, 44, 3, 46)]  # {{company}} is a merge field
     assert {f.severity for f in res.findings} == {"error"}
-    # the same tags in a template are merge fields, not placeholders
-    assert lint("Hi [First Name],\n\nHow does {{company}} plan routes?\n", ["M101"]).findings == []
+    # no sending tool fills [First Name]: it is a placeholder in a template too
+    assert spots(lint("Hi [First Name],\n\nHow does {{company}} plan routes?\n", ["M101"])) == [("M101", 1, 4, 1, 16)]
+
+
+@pytest.mark.parametrize("path", ["draft.txt", "draft.text", "draft.md", "draft.j2", "draft", "<stdin>"])
+def test_content_decides_what_is_a_template_in_every_extension(path):
+    src = "Hi {{ first_name }},\n\nYour Leeds depot opened in May. Is returns volume up since then?\n"
+    res = lint(src, ["M101", "M102"], path=path)
+    assert spots(res) == [("M102", 1, 4, 1, 20)]
+    assert res.email.is_template
+
+
+@pytest.mark.parametrize("path", ["draft.html", "draft.htm", "draft.txt", "draft.md", "draft.hbs"])
+def test_bracket_placeholder_is_flagged_in_every_extension(path):
+    src = "Hi [First Name],\n\nYour Leeds depot opened in May. Is returns volume up since then?\n"
+    if path.endswith(("html", "htm")):
+        src = "<p>" + src.replace("\n\n", "</p>\n<p>") + "</p>"
+    res = lint(src, ["M101"], path=path)
+    col = 7 if path.endswith(("html", "htm")) else 4
+    assert spots(res) == [("M101", 1, col, 1, col + 12)]
+    assert res.findings[0].message == 'Unfilled placeholder "[First Name]" left in the text'
 
 
 def test_mixed_dialects_names_both_tags():

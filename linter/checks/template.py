@@ -93,10 +93,10 @@ def unfilled_placeholder(ctx, rule):
                     yield Hit(m.start(), m_end, f'Spintax "{raw}" left in the text')
                 else:
                     yield Hit(m.start(), m_end, f'Unfilled placeholder "{raw}" left in the text')
-    # writer-side bracket slots in a template: [insert company], [TBD]
+    # bracket slots in a template: no sending tool fills [First Name] or [insert company]
     for f in email.fields:
-        if f.dialect == "bracket" and (f.name.startswith("insert") or f.name in ("tbd", "tbc", "xx", "xxx")):
-            yield Hit(f.text_start, f.text_end, f'Unfilled placeholder "{f.raw}" left in the template')
+        if f.dialect == "bracket":
+            yield Hit(f.text_start, f.text_end, f'Unfilled placeholder "{f.raw}" left in the text')
 
 
 def _empty_render(text: str, start: int, end: int) -> tuple[bool, str]:

@@ -112,8 +112,8 @@ def read_bytes(path: str, data: bytes, ext: str | None = None) -> list[Email]:
         return _as_list(_BYTES_READERS[ext](path, data))
     text = decode(data)
     reader = _TEXT_READERS.get(ext)
-    if reader is None:
-        reader = sniff(text)
+    if reader is None or ext in _PROSE_EXTS:
+        reader = sniff(text, markdown=ext in (".md", ".markdown"))
     return _as_list(reader(path, text))
 
 
@@ -126,14 +126,19 @@ def may_hold_tags(text: str) -> bool:
     return _TAG_START.search(text) is not None
 
 
-def sniff(text: str):
-    """The reader for a file of no known extension (or standard input)."""
+#: Extensions whose files are read as templates when their content holds merge tags:
+#: content decides, in every extension (HTML and .eml bodies decide the same way).
+_PROSE_EXTS = frozenset((".txt", ".text", ".md", ".markdown"))
+
+
+def sniff(text: str, markdown: bool = False):
+    """The reader for prose: a template if the text holds merge tags, else plain text or Markdown."""
     if may_hold_tags(text):
         from . import template
 
         if template.has_merge_tags(text):
-            return template.read_template
-    return plain.read_text
+            return template.read_markdown_template if markdown else template.read_template
+    return plain.read_markdown if markdown else plain.read_text
 
 
 def read_path(path: str) -> list[Email]:

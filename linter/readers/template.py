@@ -619,13 +619,13 @@ def _control_only(source: str, sc: Scan, s: int, e: int) -> bool:
     return touched and (pos >= e or not source[pos:e].strip())
 
 
-def build_template(path: str, source: str, fmt: str = "template", sc: Scan | None = None) -> Email:
+def build_template(path: str, source: str, fmt: str = "template", sc: Scan | None = None, markdown: bool = False) -> Email:
     sc = sc if sc is not None else scan(source)
     _parse_check(source, sc)
     lines = list(plain.iter_lines(source))
     drop = [_control_only(source, sc, s, e) for s, e, _ in lines] if sc.tags else None
     emit = Emitter(sc)
-    email = plain.build(path, source, fmt, emit=emit, skip=drop)
+    email = plain.build(path, source, fmt, markdown=markdown, emit=emit, skip=drop)
     email.fields = emit.fields
     email.link_count += sum(1 for f in emit.fields if f.dialect != "spintax" and stand_in(f.name, f.slot) == "the link")
     email.is_template = True
@@ -642,6 +642,11 @@ def read_template(path: str, source: str) -> Email:
 
         return html.read_html_source(path, source, template=True)
     return build_template(path, source)
+
+
+def read_markdown_template(path: str, source: str) -> Email:
+    """A Markdown file with merge tags: Markdown's structure, the template's tags."""
+    return build_template(path, source, markdown=True)
 
 
 register_text(TEMPLATE_EXTS, read_template)
