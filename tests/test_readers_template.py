@@ -283,3 +283,36 @@ def test_good_template_examples_are_clean_of_template_findings():
             assert res.error is None and res.findings == [], (p, [(f.code, f.line) for f in res.findings])
     [first, *_rest] = lin.lint_file(str(EXAMPLES / "repo/sequences/3pl-outreach.csv"))
     assert first.row == 1 and first.findings == []
+
+
+LIQUID = (
+    "{% comment %}Plain tone, no jargon.{% endcomment %}\n"
+    'Hi {{ first_name | default: "there" }},\n'
+    "{% # the depot list comes from ops %}\n"
+    "Your two busiest depots last week:\n"
+    "{% for depot in depots limit:2 %}- {{ depot.name }}\n{% endfor %}\n"
+    "Is returns volume up since the May opening?\n"
+)
+
+
+@pytest.mark.parametrize("path", ["intro.liquid", "intro.txt", "intro.html", "intro"])
+def test_valid_liquid_is_not_malformed(path):
+    res = lint(LIQUID, ["M"], path=path)
+    assert spots(res) == []
+    assert " ".join(res.email.text.split()).startswith("Hi Jordan, Your two busiest depots last week:")
+
+
+@pytest.mark.parametrize(
+    "source,line,col,end_col,message",
+    [
+        ("Hi {{ first_name }},\n{% for x in %}{{ x }}{% endfor %}\nIs it up?\n", 2, 1, 15,
+         "Template syntax error: expected a primitive expression, found end of expression"),
+        ("Hi {{ first_name }},\n{% assign = 3 %}\nIs it up?\n", 2, 1, 17,
+         "Template syntax error: expected a primitive expression, found assign"),
+        ("{% comment %}note\nHi {{ first_name }},\n", 1, 1, 14, "'{% comment %}' is never closed (no '{% endcomment %}')"),
+    ],
+)
+def test_malformed_liquid_is_found_by_liquids_parser(source, line, col, end_col, message):
+    res = lint(source, ["M104"], path="t.liquid")
+    assert spots(res) == [("M104", line, col, line, end_col)]
+    assert res.findings[0].message == message

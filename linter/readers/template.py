@@ -359,6 +359,8 @@ def scan(source: str) -> Scan:
                     if tag.bad:
                         findings.append((MALFORMED, start, end, f"Template syntax error in '{_short(raw)}': {_parse_error(stripped)}"))
                     tags.append(tag)
+            elif inner.lstrip("-+ \t\n").startswith("#"):  # Liquid's inline comment {% # note %}
+                tags.append(Tag(start, end, "comment"))
             else:  # {% … %}
                 out.jinja_like = True
                 word, names = _statement_words(inner)
@@ -515,42 +517,134 @@ def _handlebars_control(stripped: str, start: int, end: int, stack, guards, find
     return tag
 
 
-def _parse_check(source: str, sc: Scan) -> None:
-    """Let jinja2's parser judge what the scanner did not: parse only, never compile or render."""
+#: Tags only Liquid has, and only Jinja2 has: content decides a template's dialect,
+#: the extension (``.liquid``) breaks a tie.
+LIQUID_ONLY_RE = compile_re(
+    r"\{%-?\s*(?:#|(?:end)?(?:comment|unless|case|capture|tablerow)\b|render\b|assign\b|elsif\b|when\b"
+    r"|increment\b|decrement\b|cycle\b|echo\b|liquid\b)|\|\s*[a-z_]+\s*:"
+)
+JINJA_ONLY_RE = compile_re(
+    r"\{#|\{%-?\s*(?:elif|macro|set|block|extends|import|from|call|filter|with|trans|autoescape)\b|\|\s*\w+\s*\("
+)
+#: Shopify theme tags, not Liquid's own: left out of the Liquid parse.
+THEME_TAGS = frozenset(
+    "form endform paginate endpaginate schema endschema style endstyle javascript endjavascript "
+    "stylesheet endstylesheet section sections layout".split()
+)
+
+
+def is_liquid(source: str, path: str = "") -> bool:
+    """Is this template Liquid (else Jinja2)? Its tags decide; ``.liquid`` breaks a tie."""
+    liquid = LIQUID_ONLY_RE.search(source) is not None
+    jinja = JINJA_ONLY_RE.search(source) is not None
+    if liquid != jinja:
+        return liquid
+    return path.lower().endswith(".liquid")
+
+
+def _parse_check(source: str, sc: Scan, path: str = "") -> None:
+    """Let the dialect's own parser judge what the scanner did not: parse only, never render."""
     if sc.findings or not sc.jinja_like:
         return
+    liquid = is_liquid(source, path)
+    text = _dialect_text(source, sc, liquid)
+    if "{{" not in text and "{%" not in text and "{#" not in text:
+        return
+    error = _liquid_error(text) if liquid else _jinja_error(text)
+    if error is not None:
+        offset, line, message = error
+        s, e = _error_span(source, sc, offset, line)
+        sc.findings.append((MALFORMED, s, e, f"Template syntax error: {message}"))
+
+
+def _dialect_text(source: str, sc: Scan, liquid: bool) -> str:
+    """The source with every tag of other dialects blanked out (lines and offsets kept)."""
     chars = list(source)
     for t in sc.tags:
-        jinja = (t.kind in ("comment", "control") and source.startswith(("{%", "{#"), t.start)) or (
-            t.field is not None and t.field.dialect in ("jinja", "hubspot", "handlebars") and source.startswith("{{", t.start)
-        )
-        if not jinja:  # other dialects (and liquid filters) are not jinja: blank them out, keep the lines
+        if liquid:
+            ours = source.startswith(("{{", "{%"), t.start) and not (
+                t.kind == "control" and _statement_words(source[t.start + 2 : t.end - 2])[0] in THEME_TAGS
+            )
+        else:
+            ours = (t.kind in ("comment", "control") and source.startswith(("{%", "{#"), t.start)) or (
+                t.field is not None and t.field.dialect in ("jinja", "hubspot", "handlebars") and source.startswith("{{", t.start)
+            )
+        if not ours:
             for i in range(t.start, t.end):
                 if chars[i] != "\n":
                     chars[i] = " "
-    text = "".join(chars)
-    if "{{" in text or "{%" in text or "{#" in text:
-        for t in sc.tags:
-            if t.kind == "control" and source.startswith("{%", t.start):
-                word, _ = _statement_words(source[t.start + 2 : t.end - 2])
-                if word in LIQUID_BLOCKS or word in ("elsif", "when", "assign", "include", "render", "increment", "decrement", "cycle"):
-                    return  # Liquid: the scanner's checks are all we can do
+    return "".join(chars)
+
+
+def _jinja_error(text: str) -> tuple[int, int, str] | None:
+    """(offset or -1, line, message) of jinja2's parse error, or None."""
+    try:
+        _ENV.parse(text)
+    except TemplateSyntaxError as exc:
+        return -1, exc.lineno or 1, exc.message or "not valid Jinja2"
+    return None
+
+
+@functools.cache
+def _liquid_env():
+    from liquid import Environment  # python-liquid: its parser builds a tree and renders nothing here
+
+    return Environment()
+
+
+def _liquid_error(text: str) -> tuple[int, int, str] | None:
+    """(offset or -1, line, message) of python-liquid's parse error, or None."""
+    from liquid.exceptions import LiquidError
+
+    env = _liquid_env()
+    try:
+        env.parse(text)
+    except LiquidError as exc:
+        message = str(getattr(exc, "message", "") or exc).splitlines()[0]
+        token = getattr(exc, "token", None)
+        offset = token.start_index if token is not None and token.source == text else -1
+        if offset < 0:  # the parser lost the place: find the first tag that fails alone
+            offset = _first_bad_liquid_tag(env, text)
+        return offset, (text.count("\n", 0, offset) + 1) if offset >= 0 else 1, message
+    return None
+
+
+def _first_bad_liquid_tag(env, text: str) -> int:
+    from liquid.exceptions import LiquidError
+
+    for m in _LIQUID_TAG_RE.finditer(text):
+        word = m.group(2) or "" if m.group(1) == "{%" else ""
+        if word in MIDDLE or word.startswith("end"):
+            continue
+        closer = "{% end" + word + " %}" if word in LIQUID_BLOCKS or word in JINJA_BLOCKS else ""
         try:
-            _ENV.parse(text)
-        except TemplateSyntaxError as exc:
-            line = exc.lineno or 1
-            line_start = 0
-            for _ in range(line - 1):
-                nxt = source.find("\n", line_start)
-                if nxt == -1:
-                    break
-                line_start = nxt + 1
-            line_end = source.find("\n", line_start)
-            line_end = len(source) if line_end == -1 else line_end
-            on_line = [t for t in sc.tags if line_start <= t.start < line_end and t.bad]
-            on_line = on_line or [t for t in sc.tags if line_start <= t.start < line_end and t.kind != "field"]
-            s, e = (on_line[0].start, on_line[0].end) if on_line else (line_start, line_end)
-            sc.findings.append((MALFORMED, s, e, f"Template syntax error: {exc.message}"))
+            env.parse(m.group(0) + closer)
+        except LiquidError:
+            return m.start()
+    return -1
+
+
+_LIQUID_TAG_RE = compile_re(r"(\{\{|\{%)-?\s*(\w*)[^{}]*?-?(?:\}\}|%\})")
+
+
+def _error_span(source: str, sc: Scan, offset: int, line: int) -> tuple[int, int]:
+    """The tag at ``offset`` (or the first bad tag on ``line``), else the whole line."""
+    if offset >= 0:
+        for t in sc.tags:
+            if t.start <= offset < t.end:
+                return t.start, t.end
+        line = source.count("\n", 0, offset) + 1
+    line_start = 0
+    for _ in range(line - 1):
+        nxt = source.find("\n", line_start)
+        if nxt == -1:
+            break
+        line_start = nxt + 1
+    line_end = source.find("\n", line_start)
+    line_end = len(source) if line_end == -1 else line_end
+    on_line = [t for t in sc.tags if line_start <= t.start < line_end and t.bad]
+    on_line = on_line or [t for t in sc.tags if line_start <= t.start < line_end and t.kind != "field"]
+    return (on_line[0].start, on_line[0].end) if on_line else (line_start, line_end)
 
 
 def has_merge_tags(text: str) -> bool:
@@ -621,7 +715,7 @@ def _control_only(source: str, sc: Scan, s: int, e: int) -> bool:
 
 def build_template(path: str, source: str, fmt: str = "template", sc: Scan | None = None, markdown: bool = False) -> Email:
     sc = sc if sc is not None else scan(source)
-    _parse_check(source, sc)
+    _parse_check(source, sc, path)
     lines = list(plain.iter_lines(source))
     drop = [_control_only(source, sc, s, e) for s, e, _ in lines] if sc.tags else None
     emit = Emitter(sc)
