@@ -316,3 +316,23 @@ def test_malformed_liquid_is_found_by_liquids_parser(source, line, col, end_col,
     res = lint(source, ["M104"], path="t.liquid")
     assert spots(res) == [("M104", line, col, line, end_col)]
     assert res.findings[0].message == message
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Hi {{first_name}}{{^first_name}}there{{/first_name}},\n\nIs returns volume up since May?\n",
+        "Hi {{#unless first_name}}there{{/unless}}{{first_name}},\n\nIs returns volume up since May?\n",
+        "Hi {{#if firstName}}{{firstName}}{{else}}there{{/if}},\n\nIs returns volume up since May?\n",
+        "Hi{{#first_name}} {{first_name}}{{/first_name}},\n\nIs returns volume up since May?\n",
+    ],
+)
+def test_mustache_and_handlebars_fallbacks_count(source):
+    res = lint(source, ["M102", "M104"], path="t.hbs")
+    assert spots(res) == []
+    assert all(f.fallback for f in res.email.fields)
+
+
+def test_a_field_without_any_fallback_is_still_reported_in_handlebars():
+    res = lint("Hi {{first_name}},\n\n{{^company}}Your team{{/company}} runs two sites. Is it up?\n", ["M102"], path="t.hbs")
+    assert spots(res) == [("M102", 1, 4, 1, 18)]

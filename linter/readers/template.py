@@ -36,7 +36,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
@@ -95,6 +95,7 @@ class Scan:
     tags: list[Tag] = field(default_factory=list)
     findings: list[tuple[str, int, int, str | None]] = field(default_factory=list)
     jinja_like: bool = False  # jinja syntax present: worth a full parse
+    fallbacks: set[str] = field(default_factory=set)  # fields an inverted section or unless block covers
 
     def __post_init__(self) -> None:
         self._ends: list[int] | None = None
@@ -348,7 +349,7 @@ def scan(source: str) -> Scan:
             elif opener == "{{":
                 stripped = inner.strip().lstrip("-~").strip()
                 if stripped[:1] and stripped[0] in HANDLEBARS_CONTROL or stripped == "else" or stripped.startswith("else "):
-                    out_tag = _handlebars_control(stripped, start, end, stack, guards, findings)
+                    out_tag = _handlebars_control(stripped, start, end, stack, guards, findings, out.fallbacks)
                     tags.append(out_tag)
                 elif not stripped:
                     findings.append((MALFORMED, start, end, "Empty merge tag '{{ }}'"))
@@ -442,7 +443,17 @@ def scan(source: str) -> Scan:
         else:
             closer = "{% end" + word + " %}"
         findings.append((MALFORMED, start, end, f"'{source[start:end]}' is never closed (no '{closer}')"))
+    _apply_fallbacks(out)
     return out
+
+
+def _apply_fallbacks(sc: Scan) -> None:
+    """``{{^first_name}}there{{/first_name}}`` or ``{{#unless first_name}}`` is the fallback of every ``{{first_name}}``."""
+    if not sc.fallbacks:
+        return
+    for t in sc.tags:
+        if t.field is not None and not t.field.fallback and t.field.name in sc.fallbacks:
+            t.field = replace(t.field, fallback=True)
 
 
 def _tag_limit(source: str, start: int) -> int:
@@ -496,13 +507,23 @@ def _show(word: str, mailchimp: bool) -> str:
     return "{% " + word + " %}"
 
 
-def _handlebars_control(stripped: str, start: int, end: int, stack, guards, findings) -> Tag:
+#: Handlebars' built-in block helpers; any other ``{{#name}}`` is a Mustache section on ``name``.
+HANDLEBARS_HELPERS = frozenset(("if", "unless", "each", "with", "let", "lookup", "log"))
+
+
+def _handlebars_control(stripped: str, start: int, end: int, stack, guards, findings, fallbacks: set[str]) -> Tag:
     tag = Tag(start, end, "comment" if stripped[0] == "!" else "control")
     if stripped[0] == "#" or stripped[0] == "^":
-        word, _, rest = stripped[1:].partition(" ")
+        word, _, rest = stripped[1:].strip().partition(" ")
         names = {normalise_name(n) for n in re.findall(r"[A-Za-z_][\w.]*", rest)}
         stack.append(("hb-" + word, start, end, names))
-        guards.append(names if word in ("if", "with") and stripped[0] == "#" else set())
+        if stripped[0] == "^" or word == "unless":  # shown when the field is empty: a fallback
+            fallbacks.update(names if word == "unless" else {normalise_name(word)})
+            guards.append(set())
+        elif word in ("if", "with"):
+            guards.append(names)
+        else:  # a Mustache section {{#first_name}}…{{/first_name}} shows only when the field is set
+            guards.append(set() if word in HANDLEBARS_HELPERS else {normalise_name(word)})
     elif stripped[0] == "/":
         word = stripped[1:].strip()
         if not stack or stack[-1][0] != "hb-" + word:
