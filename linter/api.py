@@ -106,16 +106,8 @@ class Linter:
         email = analysis.email
         findings = analysis.findings
         res = FileResult(path=email.path, row=email.row, label=email.label, email=email)
-        if self.model is not None:
-            prediction = self.model.predict(analysis, linter=self)
-            res.model = prediction.probabilities
-            res.score = round(100 * prediction.probabilities["stop"])
-            res.categories = {fam: round(100 * prediction.probabilities[fam]) for fam in scoring.SCORED_FAMILIES}
-            res.contributions = prediction.contributions
-            if prediction.finding is not None:
-                findings = sorted(findings + [prediction.finding], key=lambda f: f.sort_key)
-        else:
-            res.score, res.categories = scoring.rules_score(findings)
+        if not email.fragment:  # a fragment is not read as a whole: no score, no Q900
+            findings = self._score(res, analysis)
         findings = self._filter(email, findings)
         limit = self.options.max_score
         if limit is not None and res.score is not None and res.score > limit:
@@ -125,6 +117,21 @@ class Linter:
         res.findings = findings
         res.failed = self.fails(res)
         return res
+
+    def _score(self, res: FileResult, analysis: Analysis) -> list[Finding]:
+        """Score the whole email into ``res``; the findings with the model's own added."""
+        findings = analysis.findings
+        if self.model is None:
+            res.score, res.categories = scoring.rules_score(findings)
+            return findings
+        prediction = self.model.predict(analysis, linter=self)
+        res.model = prediction.probabilities
+        res.score = round(100 * prediction.probabilities["stop"])
+        res.categories = {fam: round(100 * prediction.probabilities[fam]) for fam in scoring.SCORED_FAMILIES}
+        res.contributions = prediction.contributions
+        if prediction.finding is not None:
+            findings = sorted(findings + [prediction.finding], key=lambda f: f.sort_key)
+        return findings
 
     def _filter(self, email: Email, findings: list[Finding]) -> list[Finding]:
         o = self.options

@@ -98,6 +98,9 @@ class Email:
     fields: list[MergeField] = field(default_factory=list)
     link_count: int = 0
     is_template: bool = False
+    # A piece of an email (a partial, a snippet with no sentence, an empty file): phrase
+    # findings only, no whole-email score (see linter.readers.is_fragment)
+    fragment: bool = False
     # Findings a reader can make itself (malformed syntax...): (code, src_start, src_end, message)
     reader_findings: list[tuple[str, int, int, str | None]] = field(default_factory=list)
     # Suppression directives found in the source (see linter.suppress)

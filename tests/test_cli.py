@@ -107,7 +107,7 @@ def test_bad_inputs_one_line_each_exit_2(cli, tmp_path):
     assert f"{tmp_path / 'huge.txt'}: error: too large to be an email (5,220,000 bytes; the limit is 2,000,000)" in out
     assert f"{empty_dir}: error: no email files found" in out
     assert f"{tmp_path / 'stock.txt'}:5:1: T101 warning" in out
-    assert f"{tmp_path / 'empty.txt'}: STOP score 0/100" in out
+    assert f"{tmp_path / 'empty.txt'}: a fragment, not a whole email: no STOP score — 0 findings" in out
 
 
 def test_usage_errors_exit_2(cli, drafts):
@@ -178,3 +178,21 @@ def test_explain_and_rules_honour_config_and_team_packs(cli, tmp_path):
     isolated = cli("explain", "G901", "--isolated", cwd=tmp_path)
     assert isolated.returncode == 2 and "G901: no such rule" in isolated.stderr
     assert cli("explain", "Q990").stdout.startswith("Q990 (score-above-limit) — STOP score is above the limit")
+
+
+def test_empty_input_and_fragments_get_no_score_and_no_q900(cli, tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "snippets" / "proof.j2").write_text("We are the leading provider of route planning in Ohio.\n")
+    (tmp_path / "greeting.j2").write_text("{% if first_name %}Hi {{ first_name }},{% else %}Hi there,{% endif %}\n")
+    (tmp_path / "short.txt").write_text("Hi Dana,\n\nYour Tulsa depot opened in May. Returns there doubled by June.\n\nIs that still the case?\n")
+    proc = cli("check", "--format", "json", "--max-score", "60", "--select", "S106,Q900", str(tmp_path))
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # S106 in the snippet still fails the gate
+    files = {f["path"][len(str(tmp_path)) + 1:]: f for f in json.loads(proc.stdout)["files"]}
+    for name in ("empty.txt", "greeting.j2", "snippets/proof.j2"):
+        assert (files[name]["score"], files[name]["model"], files[name]["categories"]) == (None, None, {}), name
+    assert [(f["code"], f["line"], f["column"]) for f in files["snippets/proof.j2"]["findings"]] == [("S106", 1, 1)]
+    assert files["greeting.j2"]["findings"] == [] and files["empty.txt"]["findings"] == []
+    assert isinstance(files["short.txt"]["score"], int)  # a short email is still an email
+    piped = cli("check", "--format", "json", "--max-score", "60", input="")
+    assert piped.returncode == 0 and json.loads(piped.stdout)["files"][0]["score"] is None

@@ -109,12 +109,35 @@ def read_bytes(path: str, data: bytes, ext: str | None = None) -> list[Email]:
     if ext in _MODULE_OF and ext not in _TEXT_READERS and ext not in _BYTES_READERS:
         _load(_MODULE_OF[ext])
     if ext in _BYTES_READERS:
-        return _as_list(_BYTES_READERS[ext](path, data))
+        return _marked(path, _as_list(_BYTES_READERS[ext](path, data)))
     text = decode(data)
     reader = _TEXT_READERS.get(ext)
     if reader is None or ext in _PROSE_EXTS:
         reader = sniff(text, markdown=ext in (".md", ".markdown"))
-    return _as_list(reader(path, text))
+    return _marked(path, _as_list(reader(path, text)))
+
+
+def _marked(path: str, emails: list[Email]) -> list[Email]:
+    for email in emails:
+        email.fragment = email.row is None and is_fragment(path, email.text)
+    return emails
+
+
+#: Folders that hold pieces of emails, not emails (as ``_name`` files are partials in Jekyll or Sass).
+PARTIAL_FOLDERS = frozenset(("partials", "partial", "snippets", "snippet", "includes", "_includes", "components", "fragments"))
+#: A sentence ends with . ? ! or … after a word; "Hi {{ first_name }}," has none.
+_SENTENCE_END = compile_re(r"\w[\"')\]’”]*[.?!…](?:\s|$)")
+
+
+def is_fragment(path: str, text: str) -> bool:
+    """A piece of an email rather than an email: nothing to read, a partial by its place
+    (``_name.j2``, a ``partials/``, ``snippets/`` or ``includes/`` folder), or no sentence of its own."""
+    if not text.strip():
+        return True
+    parts = path.replace(os.sep, "/").lower().split("/")
+    if parts[-1].startswith("_") or any(p in PARTIAL_FOLDERS for p in parts[:-1]):
+        return True
+    return _SENTENCE_END.search(text) is None
 
 
 #: What every merge-tag shape starts with ({{ {% {# {! {x} [x] *| %X): text without

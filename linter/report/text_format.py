@@ -58,8 +58,11 @@ def _snippet(email, f, color: bool) -> list[str]:
 
 def _summary_line(res) -> str:
     n = len(res.findings)
+    counted = f"{n} finding{'s' if n != 1 else ''}"
+    if res.score is None:
+        return f"{res.display_path}: a fragment, not a whole email: no STOP score — {counted}"
     cats = ", ".join(f"{Family(k).label} {v}" for k, v in res.categories.items())
-    return f"{res.display_path}: STOP score {res.score}/100 ({cats}) — {n} finding{'s' if n != 1 else ''}"
+    return f"{res.display_path}: STOP score {res.score}/100 ({cats}) — {counted}"
 
 
 def _contributions(res) -> list[str]:
