@@ -103,6 +103,8 @@ class Email:
     fragment: bool = False
     # Findings a reader can make itself (malformed syntax...): (code, src_start, src_end, message)
     reader_findings: list[tuple[str, int, int, str | None]] = field(default_factory=list)
+    # The file range of an encoded body (quoted-printable, base64): findings there quote the decoded text
+    encoded: tuple[int, int] | None = None
     # Suppression directives found in the source (see linter.suppress)
     directives: list = field(default_factory=list)
 
@@ -138,6 +140,12 @@ class Email:
         end_line, end_col = self.line_col(e)
         return s, e, line, col, end_line, end_col
 
+    def excerpt(self, text_start: int, text_end: int, src_start: int, src_end: int) -> str:
+        """What a finding quotes: the source as written, or the decoded text of an encoded body."""
+        if self.encoded is not None and self.encoded[0] <= src_start < self.encoded[1]:
+            return self.text[text_start:text_end]
+        return self.source[src_start:src_end]
+
     def extent(self) -> tuple[int, int]:
         """The stretch of ``source`` the email was read from: the whole file, or a sequence row's cells."""
         if self.row is None or not self.segments:
@@ -161,6 +169,53 @@ class Email:
         if self.row is None:
             return None
         return f"step {self.step}" if self.step else f"row {self.row}"
+
+
+class SourceMap:
+    """Maps offsets of a decoded text (a CSV cell, a quoted-printable body) to the file.
+
+    ``pieces`` are ``(start, end, src_start, src_end, verbatim)``: the decoded text's
+    ``[start, end)`` came from ``source[src_start:src_end]``, character for character
+    when ``verbatim`` (else as one unit, e.g. ``=C3=A9`` for "é").
+    """
+
+    def __init__(self, pieces) -> None:
+        self.pieces = sorted(pieces)
+        self.starts = [p[0] for p in self.pieces]
+
+    def _index(self, v: int) -> int:
+        return max(bisect.bisect_right(self.starts, v) - 1, 0)
+
+    def point(self, v: int, end: bool = False) -> int:
+        """The file offset of decoded offset ``v`` (``end``: an exclusive end)."""
+        if not self.pieces:
+            return 0
+        a, _b, s, e, verbatim = self.pieces[self._index(v - 1 if end and v > 0 else v)]
+        if verbatim:
+            return max(s, min(e, s + v - a))
+        return e if end else s
+
+    def remap(self, segments: list[Segment]) -> list[Segment]:
+        """Segments over the decoded text as segments over the file (split where the pieces split)."""
+        out = []
+        for seg in segments:
+            if not seg.verbatim:
+                s = self.point(seg.src_start)
+                out.append(Segment(seg.text_start, seg.text_end, s, max(s, self.point(seg.src_end, end=True)), False))
+                continue
+            i = self._index(seg.src_start) if self.pieces else 0
+            while i < len(self.pieces) and self.pieces[i][0] < seg.src_end:
+                a, b, s, e, verbatim = self.pieces[i]
+                i += 1
+                lo, hi = max(a, seg.src_start), min(b, seg.src_end)
+                if lo >= hi:
+                    continue
+                t = seg.text_start + (lo - seg.src_start)
+                if verbatim:
+                    out.append(Segment(t, t + hi - lo, s + lo - a, s + hi - a, True))
+                else:
+                    out.append(Segment(t, t + hi - lo, s, e, False))
+        return out
 
 
 def _line_starts(source: str) -> list[int]:

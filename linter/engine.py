@@ -205,7 +205,7 @@ class Engine:
             if len(taken) >= rule.max_per_email or any(s < te and ts < e or s == ts for ts, te in taken):
                 continue
             taken.append((s, e))
-            snippet = email.source[s:e]
+            snippet = email.source[s:e] if hit.start < 0 else email.excerpt(hit.start, hit.end, s, e)
             if len(snippet) > MAX_TEXT_CHARS:
                 snippet = snippet[: MAX_TEXT_CHARS - 1] + "…"
             findings.append(

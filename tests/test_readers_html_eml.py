@@ -123,18 +123,52 @@ def test_eml_multipart_alternative_prefers_plain_and_maps_verbatim():
     assert spots(res) == [("T101", 12, 47, 12, 79)]
 
 
-def test_eml_quoted_printable_maps_to_the_part_start_line():
+def test_eml_quoted_printable_maps_to_the_files_own_line_and_column():
     data = _multipart("quoted-printable", quopri.encodestring(BODY.encode("utf-8")).replace(b"\n", b"\r\n"))
     res = lint_bytes(data, "qp.eml")
     assert "Café owners in Tulsa" in res.email.text
-    assert [(f.code, f.line, f.column) for f in res.findings] == [("T101", 10, 1)]
+    # line 12 is "Caf=C3=A9 owners in Tulsa told us returns doubled. I hope this email finds you well."
+    assert spots(res) == [("T101", 12, 52, 13, 9)]  # quopri wrapped the line with a soft break
+    assert res.findings[0].text == "I hope this email finds you well"
 
 
-def test_eml_base64_maps_to_the_part_start_line():
+def _saved_message(cte: str) -> bytes:
+    """A message as a mail client saves it, encoded by the stdlib's email package."""
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"] = "Sam Ortega <sam@example.com>"
+    msg["To"] = "Dana Reyes <dana@example.org>"
+    msg["Subject"] = "Returns at the Tulsa depot"
+    msg.set_content(
+        "Hi Dana,\n\nThe café team in Tulsa said returns doubled after the May move, and the evening shift "
+        "now sorts them by hand before the carriers arrive at six. I hope this email finds you well.\n\n"
+        "Is sorting still done by hand?\n\nSam\n",
+        cte=cte,
+    )
+    return bytes(msg)
+
+
+def test_saved_quoted_printable_message_with_soft_line_breaks_maps_exactly():
+    data = _saved_message("quoted-printable")
+    assert b"=C3=A9" in data and b"=\n" in data  # an escape and a soft line break, as clients write them
+    res = lint_bytes(data, "saved-qp.eml")
+    lines = data.decode().splitlines()
+    (f,) = res.findings
+    # the phrase runs over a soft line break: "... at six. I hop=" / "e this email finds you well."
+    assert (f.code, f.line, f.column, f.end_line, f.end_column) == ("T101", 11, 73, 12, 28)
+    assert lines[10][72:] == "I hop=" and lines[11][:27] == "e this email finds you well"
+    assert f.text == "I hope this email finds you well"
+
+
+def test_eml_base64_points_at_the_parts_first_line_and_quotes_the_decoded_text():
     data = _multipart("base64", base64.encodebytes(BODY.encode("utf-8")).replace(b"\n", b"\r\n"))
     res = lint_bytes(data, "b64.eml")
     assert "Café owners in Tulsa" in res.email.text
     assert [(f.code, f.line, f.column) for f in res.findings] == [("T101", 10, 1)]
+    assert res.findings[0].text == "I hope this email finds you well"
+    saved = lint_bytes(_saved_message("base64"), "saved-b64.eml")
+    assert [(f.code, f.line, f.column, f.text) for f in saved.findings] == [("T101", 8, 1, "I hope this email finds you well")]
 
 
 def test_eml_non_utf8_charset():

@@ -8,9 +8,12 @@
   (``>`` lines, "On … wrote:", a ``-- `` signature); in HTML, ``<blockquote>`` and the
   quote/signature blocks of mail clients.
 - Positions: a part sent as it is written (7bit/8bit/binary, found verbatim in the
-  file) maps character for character to the ``.eml`` file's own lines.  A decoded part
-  (quoted-printable, base64) cannot map character by character: its findings point at
-  the first line of that part's body in the file.  The subject maps to its header line.
+  file) maps character for character to the ``.eml`` file's own lines; so does a
+  quoted-printable part, decoded here with the offsets of every escape (``=C3=A9`` is
+  one "é", a soft line break ``=`` is nothing).  A base64 part cannot map: its findings
+  point at the first line of the part's body and quote the decoded text.  The subject
+  maps to its header line.
+- A text body holding merge tags is read as a template, as any file is.
 - Unreadable input is an :class:`~linter.readers.InputError` (exit 2): a file with no
   headers, a message truncated before its closing MIME boundary, a message with no
   text part.
@@ -20,16 +23,51 @@ from __future__ import annotations
 
 import re
 
-from ..email import Email, Segment, TextBuilder
+from ..email import Email, MergeField, Segment, SourceMap, TextBuilder
 from ..recache import compile_re
 from . import _OPTIONAL_READERS, InputError, plain, register_bytes, reject_binary
 
 VERBATIM_CTE = ("7bit", "8bit", "binary", "")
 SUBJECT_LINE_RE = compile_re(r"^subject:[ \t]*(.*)$", re.I | re.M)
+_QP_ESCAPE_RE = compile_re(r"(?:=[0-9A-Fa-f]{2})+")
 
 
 def read_eml(path: str, data: bytes) -> Email:
     reject_binary(data)
+    msg = _parse(data)
+    part, content, charset, cte = _body_part(msg)
+    source = _decode_file(data, charset if cte in VERBATIM_CTE else "utf-8")
+    header_end = _header_end(source)
+    builder = TextBuilder()
+    subject_range = _subject(builder, msg, source, header_end)
+    body_map, encoded = _body_map(source, part, content, charset, cte, header_end)
+    inner = _read_body(path, content, part.get_content_subtype())
+    base = len(builder)
+    segments = list(builder.segments) + [
+        Segment(s.text_start + base, s.text_end + base, s.src_start, s.src_end, s.verbatim) for s in body_map.remap(inner.segments)
+    ]
+    fields = [
+        MergeField(f.name, f.slot, f.dialect, body_map.point(f.src_start), body_map.point(f.src_end, end=True),
+                f.text_start + base, f.text_end + base, f.fallback, f.raw)
+        for f in inner.fields
+    ]
+    return Email(
+        path=path,
+        source=source,
+        text=builder.text + inner.text,
+        segments=segments,
+        subject_range=subject_range,
+        fmt="eml",
+        fields=fields,
+        link_count=inner.link_count,
+        is_template=inner.is_template,
+        reader_findings=[(c, body_map.point(s), body_map.point(e, end=True), m) for c, s, e, m in inner.reader_findings],
+        encoded=encoded,
+    )
+
+
+def _parse(data: bytes):
+    """The message (modern policy), or InputError for one that is not a message or is cut short."""
     import email.errors  # noqa: F401 - the modern policy and its defects, loaded only for .eml files
     from email import policy
 
@@ -41,6 +79,11 @@ def read_eml(path: str, data: bytes) -> Email:
             raise InputError("truncated message: the closing MIME boundary is missing")
         if isinstance(defect, email.errors.StartBoundaryNotFoundDefect):
             raise InputError("malformed message: no MIME part starts with the declared boundary")
+    return msg
+
+
+def _body_part(msg):
+    """(part, decoded content, charset, transfer encoding) of the text/plain, else text/html, part."""
     part = msg.get_body(preferencelist=("plain", "html"))
     if part is None:
         raise InputError("no text/plain or text/html part to lint")
@@ -53,55 +96,95 @@ def read_eml(path: str, data: bytes) -> Email:
         raise InputError(f"undecodable message body ({exc})") from None
     content = content.replace("\r\n", "\n").replace("\r", "\n")
     cte = (part.get("content-transfer-encoding") or "").strip().lower()
+    return part, content, charset, cte
 
-    source = _decode_file(data, charset if cte in VERBATIM_CTE else "utf-8")
-    header_end = _header_end(source)
-    body_at = -1
-    if cte in VERBATIM_CTE and content.strip():
-        body_at = source.find(content.rstrip("\n"), header_end)
-    part_line_at = body_at if body_at != -1 else _part_body_offset(source, part, header_end)
 
-    builder = TextBuilder()
+def _subject(builder: TextBuilder, msg, source: str, header_end: int) -> tuple[int, int] | None:
+    """Put the subject (RFC 2047 decoded) into the builder, mapped to its header line."""
     subject = str(msg.get("subject", "") or "").strip()
-    subject_range = None
-    if subject:
-        m = SUBJECT_LINE_RE.search(source, 0, header_end)
-        if m and m.group(1).strip() == subject:
-            builder.keep(source, m.start(1), m.start(1) + len(subject))
-        elif m:
-            builder.put(subject, m.start(1), m.end(1))
-        else:
-            builder.put(subject, 0, 0)
-        subject_range = (0, len(builder))
-        builder.put("\n\n", header_end, header_end)
-
-    if part.get_content_subtype() == "html":
-        from .html import read_html_source
-
-        inner = read_html_source(path, content, template=False)
+    if not subject:
+        return None
+    m = SUBJECT_LINE_RE.search(source, 0, header_end)
+    if m and m.group(1).strip() == subject:
+        builder.keep(source, m.start(1), m.start(1) + len(subject))
+    elif m:
+        builder.put(subject, m.start(1), m.end(1))
     else:
-        inner = plain.build(path, content, "text")
-        if inner.subject_range is not None:  # a "Subject:" line in the body is just text here
-            inner = _without_subject(path, content)
-    base = len(builder)
-    segments = list(builder.segments)
-    line_start = source.rfind("\n", 0, part_line_at) + 1 if part_line_at > 0 else 0
+        builder.put(subject, 0, 0)
+    subject_range = (0, len(builder))
+    builder.put("\n\n", header_end, header_end)
+    return subject_range
+
+
+def _body_map(source: str, part, content: str, charset: str, cte: str, header_end: int) -> tuple[SourceMap, tuple[int, int] | None]:
+    """How the decoded body maps to the file, and the file range of a decoded body (quoted-printable,
+    base64), whose findings quote the decoded text."""
+    if cte in VERBATIM_CTE and content.strip():
+        at = source.find(content.rstrip("\n"), header_end)
+        if at != -1:
+            return SourceMap([(0, len(content), at, at + len(content), True)]), None
+    raw = part.get_payload()
+    if cte == "quoted-printable" and isinstance(raw, str):
+        raw = raw.replace("\r\n", "\n")
+        at = source.find(raw.rstrip("\n"), header_end) if raw.strip() else -1
+        if at != -1:
+            decoded, pieces = qp_pieces(source, at, at + len(raw.rstrip("\n")), charset)
+            if decoded.rstrip("\n") == content.rstrip("\n"):
+                return SourceMap(pieces), (at, at + len(raw))
+    line_start = _part_body_offset(source, raw, header_end)
     line_end = source.find("\n", line_start)
     line_end = len(source) if line_end == -1 else line_end
-    for s in inner.segments:
-        if body_at != -1:
-            segments.append(Segment(s.text_start + base, s.text_end + base, s.src_start + body_at, s.src_end + body_at, s.verbatim))
-        else:
-            segments.append(Segment(s.text_start + base, s.text_end + base, line_start, line_end, False))
-    return Email(
-        path=path,
-        source=source,
-        text=builder.text + inner.text,
-        segments=segments,
-        subject_range=subject_range,
-        fmt="eml",
-        link_count=inner.link_count,
-    )
+    return SourceMap([(0, len(content), line_start, line_end, False)]), (line_start, line_end)
+
+
+def qp_pieces(source: str, start: int, end: int, charset: str = "utf-8") -> tuple[str, list]:
+    """Decode the quoted-printable ``source[start:end]``: (text, SourceMap pieces)."""
+    out: list[str] = []
+    pieces: list[tuple[int, int, int, int, bool]] = []
+    for s, e, nl in plain.iter_lines(source, start, end):
+        stripped = s + len(source[s:e].rstrip(" \t"))  # trailing blanks are transport padding
+        soft = stripped > s and source[stripped - 1] == "="
+        _qp_line(source, s, stripped - 1 if soft else stripped, charset, out, pieces)
+        if nl and not soft:
+            _piece(out, pieces, "\n", e, e + 1, True)
+    return "".join(out), pieces
+
+
+def _qp_line(source: str, s: int, e: int, charset: str, out: list[str], pieces: list) -> None:
+    pos = s
+    for m in _QP_ESCAPE_RE.finditer(source, s, e):
+        if m.start() > pos:
+            _piece(out, pieces, source[pos : m.start()], pos, m.start(), True)
+        raw = bytes(int(m.group(0)[i + 1 : i + 3], 16) for i in range(0, len(m.group(0)), 3))
+        _piece(out, pieces, raw.decode(charset, "replace"), m.start(), m.end(), False)
+        pos = m.end()
+    if e > pos:
+        _piece(out, pieces, source[pos:e], pos, e, True)
+
+
+def _piece(out: list[str], pieces: list, text: str, src_start: int, src_end: int, verbatim: bool) -> None:
+    at = pieces[-1][1] if pieces else 0
+    out.append(text)
+    pieces.append((at, at + len(text), src_start, src_end, verbatim))
+
+
+def _read_body(path: str, content: str, subtype: str) -> Email:
+    """The body as a file of its own: HTML, a template if it holds merge tags, else plain text."""
+    if subtype == "html":
+        from .html import read_html_source
+
+        return read_html_source(path, content)
+    from . import may_hold_tags
+
+    if may_hold_tags(content):
+        from . import template
+
+        if template.has_merge_tags(content):
+            return template.build_template(path, content, "eml")
+    inner = plain.build(path, content, "text")
+    if inner.subject_range is not None:  # a "Subject:" line in the body is just text here
+        inner = _without_subject(path, content)
+    return inner
 
 
 def _without_subject(path: str, content: str) -> Email:
@@ -134,9 +217,8 @@ def _header_end(source: str) -> int:
     return len(source) if i == -1 else i + 2
 
 
-def _part_body_offset(source: str, part, header_end: int) -> int:
+def _part_body_offset(source: str, raw, header_end: int) -> int:
     """Where an encoded part's body starts in the file: its first encoded line, found verbatim."""
-    raw = part.get_payload()
     if isinstance(raw, str):
         for line in raw.replace("\r\n", "\n").split("\n"):
             if line.strip():

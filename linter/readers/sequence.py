@@ -24,7 +24,7 @@ import csv
 import json
 import re
 
-from ..email import Email, MergeField, Segment
+from ..email import Email, MergeField, SourceMap
 from . import InputError, decode, plain, register_bytes
 
 SUBJECT_KEYS = ("subject", "subject_line", "subject line")
@@ -273,7 +273,7 @@ def _row_email(path: str, source: str, row: int, subject, body, fmt: str, step: 
         inner = template.build_template(path, vsource, fmt)
     else:
         inner = plain.build(path, vsource, fmt)
-    vm = _VMap(vmap)
+    vm = SourceMap(vmap)
     segments = vm.remap(inner.segments)
     fields = [
         MergeField(f.name, f.slot, f.dialect, vm.point(f.src_start), vm.point(f.src_end, end=True), f.text_start, f.text_end, f.fallback, f.raw)
@@ -294,44 +294,6 @@ def _row_email(path: str, source: str, row: int, subject, body, fmt: str, step: 
         is_template=inner.is_template,
         reader_findings=findings,
     )
-
-
-class _VMap:
-    """Maps offsets of a row's virtual source (its cells joined) to offsets of the file."""
-
-    def __init__(self, pieces):
-        self.pieces = sorted(pieces)
-        self.starts = [p[0] for p in self.pieces]
-
-    def _find(self, v: int):
-        import bisect
-
-        i = bisect.bisect_right(self.starts, v) - 1
-        return self.pieces[max(i, 0)] if self.pieces else (0, 0, 0, 0, False)
-
-    def point(self, v: int, end: bool = False) -> int:
-        a, b, s, e, verb = self._find(v - 1 if end and v > 0 else v)
-        if verb:
-            return max(s, min(e, s + v - a))
-        return e if end else s
-
-    def remap(self, segments) -> list[Segment]:
-        out = []
-        for seg in segments:
-            if not seg.verbatim:
-                s = self.point(seg.src_start)
-                out.append(Segment(seg.text_start, seg.text_end, s, max(s, self.point(seg.src_end, end=True)), False))
-                continue
-            for a, b, s, e, verb in self.pieces:
-                lo, hi = max(a, seg.src_start), min(b, seg.src_end)
-                if lo >= hi:
-                    continue
-                t = seg.text_start + (lo - seg.src_start)
-                if verb:
-                    out.append(Segment(t, t + hi - lo, s + lo - a, s + hi - a, True))
-                else:
-                    out.append(Segment(t, t + hi - lo, s, e, False))
-        return out
 
 
 register_bytes((".csv",), read_csv)
