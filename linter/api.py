@@ -134,6 +134,8 @@ class Linter:
         return findings
 
     def _filter(self, email: Email, findings: list[Finding]) -> list[Finding]:
+        if email.included:  # reported once, at the included template's own line
+            findings = [f for f in findings if not any(s <= f.src_start and f.src_end <= e for s, e in email.included)]
         o = self.options
         ignores = [codes for pattern, codes in o.per_file_ignores.items() if glob_match(email.path, pattern, o.glob_base)]
         if ignores:

@@ -103,6 +103,9 @@ class Email:
     fragment: bool = False
     # Findings a reader can make itself (malformed syntax...): (code, src_start, src_end, message)
     reader_findings: list[tuple[str, int, int, str | None]] = field(default_factory=list)
+    # Source ranges of include/partial tags whose template's prose stands in the text: findings
+    # there belong to that template's own file
+    included: list[tuple[int, int]] = field(default_factory=list)
     # The file range of an encoded body (quoted-printable, base64): findings there quote the decoded text
     encoded: tuple[int, int] | None = None
     # Suppression directives found in the source (see linter.suppress)

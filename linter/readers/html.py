@@ -190,7 +190,8 @@ class _VisibleText(HTMLParser):
         self.space = False
 
 
-def read_html_source(path: str, source: str, template: bool | None = None, fmt: str = "html") -> Email:
+def read_html_source(path: str, source: str, template: bool | None = None, fmt: str = "html",
+                     stack: tuple[str, ...] = ()) -> Email:
     """Read HTML text (already decoded) into an Email; ``template``: handle merge tags too."""
     from . import template as tmpl
 
@@ -199,8 +200,7 @@ def read_html_source(path: str, source: str, template: bool | None = None, fmt: 
     builder = TextBuilder()
     sc = None
     if template:
-        sc = tmpl.scan(source)
-        tmpl._parse_check(source, sc)
+        sc = tmpl.prepare(path, source, stack)
         emit = tmpl.Emitter(sc)
         ends = sc.ends()
 
@@ -231,6 +231,7 @@ def read_html_source(path: str, source: str, template: bool | None = None, fmt: 
         link_count=links,
         is_template=bool(template),
         reader_findings=list(sc.findings) if sc is not None else [],
+        included=[(t.start, t.end) for t in sc.tags if t.kind == "include"] if sc is not None else [],
     )
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import os
 import re
 from dataclasses import dataclass, field, replace
 
@@ -43,12 +44,12 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..email import Email, MergeField, TextBuilder
 from ..recache import compile_re
-from . import _OPTIONAL_READERS, plain, register_text
+from . import _OPTIONAL_READERS, MAX_BYTES, InputError, decode, plain, register_text
 
 MALFORMED = "M104"
 TEMPLATE_EXTS = _OPTIONAL_READERS["template"]
 
-_ENV = SandboxedEnvironment()
+JINJA_ENV = SandboxedEnvironment()
 
 _BRACKET_BODY = r"(?:[A-Z][\w'’&.-]*|X{1,3}|insert\b[^\]\n]{0,40})(?:[ _/-][A-Za-z][\w'’&.-]*){0,4}"
 MASTER_RE = compile_re(
@@ -82,7 +83,7 @@ FALLBACK_FILTERS = {"default", "d", "fallback", "or", "default_if_none", "defaul
 class Tag:
     start: int
     end: int
-    kind: str  # field | control | comment | spin
+    kind: str  # field | control | comment | spin | include (text: the included template's prose)
     text: str = ""  # stand-in text (fields) or "" (control/comment)
     field: MergeField | None = None
     keep: tuple[int, int] | None = None  # spintax: the source range of the first option
@@ -217,7 +218,7 @@ _TAG_MEMO = 4096
 def _lex(text: str) -> tuple[tuple[str, str], ...] | None:
     """jinja2's tokens (type, value) for a tag, whitespace dropped; None if it does not lex."""
     try:
-        return tuple((t, v) for _l, t, v in _ENV.lex(text) if t not in ("whitespace",))
+        return tuple((t, v) for _l, t, v in JINJA_ENV.lex(text) if t not in ("whitespace",))
     except TemplateSyntaxError:
         return None
 
@@ -283,7 +284,7 @@ def _short(raw: str) -> str:
 
 def _parse_error(body: str) -> str:
     try:
-        _ENV.parse("{{ " + body + " }}")
+        JINJA_ENV.parse("{{ " + body + " }}")
     except TemplateSyntaxError as exc:
         return exc.message or "not valid Jinja2"
     return "not valid Jinja2"
@@ -293,7 +294,7 @@ def _parse_error(body: str) -> str:
 def _parses(body: str) -> bool:
     """Does ``{{ body }}`` parse as a Jinja2 expression? (parse only: nothing is compiled or run)"""
     try:
-        _ENV.parse("{{ " + body + " }}")
+        JINJA_ENV.parse("{{ " + body + " }}")
     except TemplateSyntaxError:
         return False
     return True
@@ -520,6 +521,7 @@ def _handlebars_control(stripped: str, start: int, end: int, stack, guards, find
         if stripped[0] == "^" or word == "unless":  # shown when the field is empty: a fallback
             fallbacks.update(names if word == "unless" else {normalise_name(word)})
             guards.append(set())
+            tag.space = True  # "Hi {{name}}{{^name}}there{{/name}}" reads "Hi Jordan there"
         elif word in ("if", "with"):
             guards.append(names)
         else:  # a Mustache section {{#first_name}}…{{/first_name}} shows only when the field is set
@@ -600,14 +602,14 @@ def _dialect_text(source: str, sc: Scan, liquid: bool) -> str:
 def _jinja_error(text: str) -> tuple[int, int, str] | None:
     """(offset or -1, line, message) of jinja2's parse error, or None."""
     try:
-        _ENV.parse(text)
+        JINJA_ENV.parse(text)
     except TemplateSyntaxError as exc:
         return -1, exc.lineno or 1, exc.message or "not valid Jinja2"
     return None
 
 
 @functools.cache
-def _liquid_env():
+def liquid_env():
     from liquid import Environment  # python-liquid: its parser builds a tree and renders nothing here
 
     return Environment()
@@ -617,7 +619,7 @@ def _liquid_error(text: str) -> tuple[int, int, str] | None:
     """(offset or -1, line, message) of python-liquid's parse error, or None."""
     from liquid.exceptions import LiquidError
 
-    env = _liquid_env()
+    env = liquid_env()
     try:
         env.parse(text)
     except LiquidError as exc:
@@ -704,6 +706,8 @@ class Emitter:
                 if t.kind == "field":
                     ts, te = builder.put(t.text, t.start, t.end)
                     self.fields.append(_placed(t.field, ts, te))
+                elif t.kind == "include":
+                    builder.put(t.text, t.start, t.end)
                 elif t.kind == "spin":
                     ts = len(builder)
                     builder.keep(source, t.keep[0], t.keep[1])
@@ -727,16 +731,70 @@ def _control_only(source: str, sc: Scan, s: int, e: int) -> bool:
     while i < len(tags) and tags[i].start < e:
         t = tags[i]
         i += 1
-        if t.kind in ("field", "spin") or source[pos : max(pos, t.start)].strip():
+        if t.kind in ("field", "spin", "include") or source[pos : max(pos, t.start)].strip():
             return False
         touched = True
         pos = max(pos, t.end)
     return touched and (pos >= e or not source[pos:e].strip())
 
 
-def build_template(path: str, source: str, fmt: str = "template", sc: Scan | None = None, markdown: bool = False) -> Email:
-    sc = sc if sc is not None else scan(source)
+def prepare(path: str, source: str, stack: tuple[str, ...] = ()) -> Scan:
+    """Scan the template, let its dialect's parser check it, and follow its includes."""
+    sc = scan(source)
     _parse_check(source, sc, path)
+    _follow_includes(path, source, sc, stack or (os.path.realpath(path),))
+    return sc
+
+
+def _follow_includes(path: str, source: str, sc: Scan, stack: tuple[str, ...]) -> None:
+    """Give each include or partial tag the prose of the template it names (see
+    ``linter.readers.partials``); an M106 finding where it cannot be found or read."""
+    from . import partials
+
+    liquid = None
+    for t in sc.tags:
+        if t.kind != "control" or not source.startswith(("{%", "{{>"), t.start):
+            continue
+        liquid = is_liquid(source, path) if liquid is None else liquid
+        ref = partials.references(source, t.start, t.end, liquid)
+        if ref is None:
+            continue
+        kind, name, dialect = ref
+        target = partials.resolve(name, dialect, path)
+        if target is None:
+            sc.findings.append((partials.UNRESOLVED, t.start, t.end, f"Included template '{name}' not found from this folder up to the repository's root"))
+            continue
+        try:
+            text = _partial_text(target, stack)
+        except partials.IncludeCycle as cycle:
+            if len(stack) > 1:
+                raise  # reported at the tag of the template the cycle starts from
+            sc.findings.append((partials.UNRESOLVED, t.start, t.end, f"Include cycle: {cycle}"))
+            continue
+        except InputError as exc:
+            sc.findings.append((partials.UNRESOLVED, t.start, t.end, f"Included template '{name}' cannot be read: {exc}"))
+            continue
+        if kind == "include" and text:
+            t.kind, t.text = "include", text
+
+
+def _partial_text(target: str, stack: tuple[str, ...]) -> str:
+    """The prose of an included template, its own includes followed."""
+    from . import partials, read_path
+
+    real = os.path.realpath(target)
+    if real in stack or len(stack) >= partials.MAX_DEPTH:
+        raise partials.IncludeCycle(partials.chain(stack, real))
+    with open(target, "rb") as fh:
+        data = fh.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InputError(f"too large ({len(data):,} bytes or more)")
+    return read_template(target, decode(data), (*stack, real)).text.strip("\n")
+
+
+def build_template(path: str, source: str, fmt: str = "template", sc: Scan | None = None, markdown: bool = False,
+                   stack: tuple[str, ...] = ()) -> Email:
+    sc = sc if sc is not None else prepare(path, source, stack)
     lines = list(plain.iter_lines(source))
     drop = [_control_only(source, sc, s, e) for s, e, _ in lines] if sc.tags else None
     emit = Emitter(sc)
@@ -745,18 +803,19 @@ def build_template(path: str, source: str, fmt: str = "template", sc: Scan | Non
     email.link_count += sum(1 for f in emit.fields if f.dialect != "spintax" and stand_in(f.name, f.slot) == "the link")
     email.is_template = True
     email.reader_findings = list(sc.findings)
+    email.included = [(t.start, t.end) for t in sc.tags if t.kind == "include"]
     return email
 
 
 HTML_START_RE = compile_re(r"\s*(?:\{[{%#][^\n]*\n\s*)*<(?:!doctype|html|head|body|table|div|p|span)\b", re.I)
 
 
-def read_template(path: str, source: str) -> Email:
+def read_template(path: str, source: str, stack: tuple[str, ...] = ()) -> Email:
     if HTML_START_RE.match(source):
         from . import html
 
-        return html.read_html_source(path, source, template=True)
-    return build_template(path, source)
+        return html.read_html_source(path, source, template=True, stack=stack)
+    return build_template(path, source, stack=stack)
 
 
 def read_markdown_template(path: str, source: str) -> Email:
