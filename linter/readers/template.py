@@ -315,137 +315,161 @@ def _statement_words(inner: str) -> tuple[str, set[str]]:
 
 def scan(source: str) -> Scan:
     """Find every tag in ``source`` (sorted, non-overlapping) and the syntax findings."""
-    out = Scan()
-    tags = out.tags
-    findings = out.findings
-    stack: list[tuple[str, int, int, set[str]]] = []  # (keyword, start, end, guarded names)
-    guards: list[set[str]] = []
-    pos = 0
-    n = len(source)
-    search = MASTER_RE.search
-    while pos < n:
-        m = search(source, pos)
-        if m is None:
-            break
-        start = m.start()
-        opener = m.group("open")
-        if opener:
-            closer = {"{#": "#}", "{%": "%}", "{{": "}}"}[opener]
-            triple = opener == "{{" and source.startswith("{{{", start)
-            if triple:
-                closer = "}}}"
-            inner_start = start + (3 if triple else 2)
-            close = source.find(closer, inner_start)
-            limit = n if opener == "{#" else _tag_limit(source, inner_start)
-            if close == -1 or close > limit:
-                what = {"{#": "comment", "{%": "statement", "{{": "merge field"}[opener]
-                findings.append((MALFORMED, start, start + 2, f"Unclosed {what} tag: '{opener}' has no matching '{closer}'"))
-                pos = start + 2
-                continue
-            end = close + len(closer)
-            inner = source[inner_start:close]
-            raw = source[start:end]
-            if opener == "{#":
-                tags.append(Tag(start, end, "comment"))
-            elif opener == "{{":
-                stripped = inner.strip().lstrip("-~").strip()
-                if stripped[:1] and stripped[0] in HANDLEBARS_CONTROL or stripped == "else" or stripped.startswith("else "):
-                    out_tag = _handlebars_control(stripped, start, end, stack, guards, findings, out.fallbacks)
-                    tags.append(out_tag)
-                elif not stripped:
-                    findings.append((MALFORMED, start, end, "Empty merge tag '{{ }}'"))
-                    tags.append(Tag(start, end, "control"))
-                else:
-                    out.jinja_like = out.jinja_like or not triple
-                    tag = _classify_expression(inner, start, end, raw, guards)
-                    if tag.bad:
-                        findings.append((MALFORMED, start, end, f"Template syntax error in '{_short(raw)}': {_parse_error(stripped)}"))
-                    tags.append(tag)
-            elif inner.lstrip("-+ \t\n").startswith("#"):  # Liquid's inline comment {% # note %}
-                tags.append(Tag(start, end, "comment"))
-            else:  # {% … %}
-                out.jinja_like = True
-                word, names = _statement_words(inner)
-                if word in ("raw", "comment"):
-                    endword = "end" + word
-                    m_end = re.compile(r"\{%-?\s*" + endword + r"\s*-?%\}").search(source, end)
-                    if m_end is None:
-                        findings.append((MALFORMED, start, end, f"'{{% {word} %}}' is never closed (no '{{% {endword} %}}')"))
-                        tags.append(Tag(start, end, "control"))
-                        pos = end
-                        continue
-                    tags.append(Tag(start, end, "control"))
-                    if word == "comment":
-                        tags[-1] = Tag(start, m_end.end(), "comment")
-                    else:  # raw: its content is literal text
-                        tags.append(Tag(m_end.start(), m_end.end(), "control"))
-                    pos = m_end.end()
-                    continue
-                tag = Tag(start, end, "control")
-                _track_block(word, inner, start, end, names, stack, guards, findings, tag)
-                tags.append(tag)
-            pos = end
-            continue
-        end = m.end()
-        raw = m.group(0)
+    return _Scanner(source).run()
+
+
+_CLOSER = {"{#": "#}", "{%": "%}", "{{": "}}"}
+_OPENER_NAME = {"{#": "comment", "{%": "statement", "{{": "merge field"}
+
+
+class _Scanner:
+    """One pass over a template: a step per tag shape, open blocks kept on a stack."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.out = Scan()
+        self.tags = self.out.tags
+        self.findings = self.out.findings
+        self.stack: list[tuple[str, int, int, set[str]]] = []  # (keyword, start, end, guarded names)
+        self.guards: list[set[str]] = []
+
+    def run(self) -> Scan:
+        pos, n = 0, len(self.source)
+        while pos < n:
+            m = MASTER_RE.search(self.source, pos)
+            if m is None:
+                break
+            pos = self._braced(m) if m.group("open") else self._merge_tag(m)
+        self._unclosed_blocks()
+        _apply_fallbacks(self.out)
+        return self.out
+
+    def _tag(self, start: int, end: int, kind: str = "control") -> Tag:
+        tag = Tag(start, end, kind)
+        self.tags.append(tag)
+        return tag
+
+    def _malformed(self, start: int, end: int, message: str) -> None:
+        self.findings.append((MALFORMED, start, end, message))
+
+    # -- {# … #}, {% … %}, {{ … }} ------------------------------------------------------------
+    def _braced(self, m: re.Match) -> int:
+        """One ``{#``/``{%``/``{{`` tag; returns where scanning goes on."""
+        source, start, opener = self.source, m.start(), m.group("open")
+        triple = opener == "{{" and source.startswith("{{{", start)
+        closer = "}}}" if triple else _CLOSER[opener]
+        inner_start = start + (3 if triple else 2)
+        close = source.find(closer, inner_start)
+        limit = len(source) if opener == "{#" else _tag_limit(source, inner_start)
+        if close == -1 or close > limit:
+            self._malformed(start, start + 2, f"Unclosed {_OPENER_NAME[opener]} tag: '{opener}' has no matching '{closer}'")
+            return start + 2
+        end = close + len(closer)
+        inner = source[inner_start:close]
+        if opener == "{#" or (opener == "{%" and inner.lstrip("-+ \t\n").startswith("#")):  # {% # note %}: Liquid's
+            self._tag(start, end, "comment")
+            return end
+        if opener == "{{":
+            self._expression(start, end, inner, triple)
+            return end
+        return self._statement(start, end, inner)
+
+    def _expression(self, start: int, end: int, inner: str, triple: bool) -> None:
+        stripped = inner.strip().lstrip("-~").strip()
+        if stripped[:1] and stripped[0] in HANDLEBARS_CONTROL or stripped == "else" or stripped.startswith("else "):
+            self.tags.append(_handlebars_control(stripped, start, end, self.stack, self.guards, self.findings, self.out.fallbacks))
+        elif not stripped:
+            self._malformed(start, end, "Empty merge tag '{{ }}'")
+            self._tag(start, end)
+        else:
+            self.out.jinja_like = self.out.jinja_like or not triple
+            raw = self.source[start:end]
+            tag = _classify_expression(inner, start, end, raw, self.guards)
+            if tag.bad:
+                self._malformed(start, end, f"Template syntax error in '{_short(raw)}': {_parse_error(stripped)}")
+            self.tags.append(tag)
+
+    def _statement(self, start: int, end: int, inner: str) -> int:
+        self.out.jinja_like = True
+        word, names = _statement_words(inner)
+        if word in ("raw", "comment"):
+            return self._verbatim_block(word, start, end)
+        tag = self._tag(start, end)
+        _track_block(word, inner, start, end, names, self.stack, self.guards, self.findings, tag)
+        return end
+
+    def _verbatim_block(self, word: str, start: int, end: int) -> int:
+        """``{% raw %}`` (its content is text) or ``{% comment %}`` (its content is not)."""
+        endword = "end" + word
+        m_end = re.compile(r"\{%-?\s*" + endword + r"\s*-?%\}").search(self.source, end)
+        if m_end is None:
+            self._malformed(start, end, f"'{{% {word} %}}' is never closed (no '{{% {endword} %}}')")
+            self._tag(start, end)
+            return end
+        if word == "comment":
+            self._tag(start, m_end.end(), "comment")
+        else:
+            self._tag(start, end)
+            self._tag(m_end.start(), m_end.end())
+        return m_end.end()
+
+    # -- the merge tags of sending tools ------------------------------------------------------
+    def _merge_tag(self, m: re.Match) -> int:
+        start, end, raw = m.start(), m.end(), m.group(0)
         if m.group("mc"):
-            body = m.group("mcbody").strip()
-            upper = body.upper()
-            if upper.startswith(("IF:", "IFNOT:", "ELSEIF:", "INTERESTED:")):
-                word = "elif" if upper.startswith("ELSEIF:") else "if"
-                names = {normalise_name(body.split(":", 1)[1].split("=")[0])}
-                tag = Tag(start, end, "control")
-                _track_block(word, "", start, end, names, stack, guards, findings, tag, mailchimp=True)
-                tags.append(tag)
-            elif upper.startswith("ELSE:") or upper == "ELSE":
-                tag = Tag(start, end, "control")
-                _track_block("else", "", start, end, set(), stack, guards, findings, tag, mailchimp=True)
-                tags.append(tag)
-            elif upper.startswith("END:"):
-                tag = Tag(start, end, "control")
-                _track_block("endif", "", start, end, set(), stack, guards, findings, tag, mailchimp=True)
-                tags.append(tag)
-            else:
-                tags.append(_make_field(body, "mailchimp", start, end, raw, _guarded(normalise_name(body), guards)))
+            self._mailchimp(m.group("mcbody").strip(), start, end, raw)
         elif m.group("sf"):
-            body = m.group("sfbody").strip()
-            fb = re.match(r"(?i)(?:BLANKVALUE|NULLVALUE)\s*\(\s*([\w.]+)", body)
-            if fb:
-                tags.append(_make_field(fb.group(1), "salesforce", start, end, raw, True))
-            else:
-                fname = body.split(",")[0].strip()
-                tags.append(_make_field(fname, "salesforce", start, end, raw, "," in body or _guarded(normalise_name(fname), guards)))
+            self._salesforce(m.group("sfbody").strip(), start, end, raw)
         elif m.group("pct"):
             body = m.group("pctbody")
             if not (body.isupper() or "_" in body):
-                pos = start + 1
-                continue
-            tags.append(_make_field(body, "percent", start, end, raw, _guarded(normalise_name(body), guards)))
+                return start + 1
+            self.tags.append(_make_field(body, "percent", start, end, raw, _guarded(normalise_name(body), self.guards)))
         elif m.group("spin"):
             body_start = m.start("spinbody")
             first = m.group("spinbody").split("|", 1)[0]
             f = MergeField("spintax", "other", "spintax", start, end, -1, -1, True, raw)
-            tags.append(Tag(start, end, "spin", first, f, keep=(body_start, body_start + len(first))))
+            self.tags.append(Tag(start, end, "spin", first, f, keep=(body_start, body_start + len(first))))
         elif m.group("single"):
             body = m.group("singlebody")
-            tags.append(_make_field(body, "single_brace", start, end, raw, _guarded(normalise_name(body), guards)))
-        else:  # bracket
-            body = m.group("brbody")
-            if body.lower() in BRACKET_EXEMPT:
-                pos = end
-                continue
-            tags.append(_make_field(body, "bracket", start, end, raw, False))
-        pos = end
-    for word, start, end, _names in stack:
-        if word.startswith("mc-"):
-            closer = "*|END:IF|*"
-        elif word.startswith("hb-"):
-            closer = "{{/" + word[3:] + "}}"
+            self.tags.append(_make_field(body, "single_brace", start, end, raw, _guarded(normalise_name(body), self.guards)))
+        elif m.group("brbody").lower() not in BRACKET_EXEMPT:
+            self.tags.append(_make_field(m.group("brbody"), "bracket", start, end, raw, False))
+        return end
+
+    def _mailchimp(self, body: str, start: int, end: int, raw: str) -> None:
+        upper = body.upper()
+        if upper.startswith(("IF:", "IFNOT:", "ELSEIF:", "INTERESTED:")):
+            word = "elif" if upper.startswith("ELSEIF:") else "if"
+            names = {normalise_name(body.split(":", 1)[1].split("=")[0])}
+        elif upper.startswith("ELSE:") or upper == "ELSE":
+            word, names = "else", set()
+        elif upper.startswith("END:"):
+            word, names = "endif", set()
         else:
-            closer = "{% end" + word + " %}"
-        findings.append((MALFORMED, start, end, f"'{source[start:end]}' is never closed (no '{closer}')"))
-    _apply_fallbacks(out)
-    return out
+            self.tags.append(_make_field(body, "mailchimp", start, end, raw, _guarded(normalise_name(body), self.guards)))
+            return
+        tag = self._tag(start, end)
+        _track_block(word, "", start, end, names, self.stack, self.guards, self.findings, tag, mailchimp=True)
+
+    def _salesforce(self, body: str, start: int, end: int, raw: str) -> None:
+        fb = re.match(r"(?i)(?:BLANKVALUE|NULLVALUE)\s*\(\s*([\w.]+)", body)
+        if fb:
+            self.tags.append(_make_field(fb.group(1), "salesforce", start, end, raw, True))
+            return
+        fname = body.split(",")[0].strip()
+        fallback = "," in body or _guarded(normalise_name(fname), self.guards)
+        self.tags.append(_make_field(fname, "salesforce", start, end, raw, fallback))
+
+    def _unclosed_blocks(self) -> None:
+        for word, start, end, _names in self.stack:
+            if word.startswith("mc-"):
+                closer = "*|END:IF|*"
+            elif word.startswith("hb-"):
+                closer = "{{/" + word[3:] + "}}"
+            else:
+                closer = "{% end" + word + " %}"
+            self._malformed(start, end, f"'{self.source[start:end]}' is never closed (no '{closer}')")
 
 
 def _apply_fallbacks(sc: Scan) -> None:
