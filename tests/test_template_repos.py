@@ -79,3 +79,32 @@ def test_cli_checks_the_repository_each_finding_once(repo):
     assert [k for k, v in got.items() if ("S106", 1, 1) in v] == ["snippets/pitch.j2"]
     assert got["emails/intro.j2"] == [("M106", 7, 1)]
     assert got["emails/a.j2"] == [("M106", 2, 1)] and got["emails/b.j2"] == [("M106", 2, 1)]
+
+
+@pytest.mark.parametrize(
+    "name,source",
+    [
+        ("hubspot.html", '<html><body>{% module "hero" path="@hubspot/rich_text" %}<p>Hi {{ contact.firstname|default("there") }},</p>'
+                         "<p>Your Leeds depot opened in May. Is returns volume up?</p>"
+                         '{% dnd_area "main" %}{% end_dnd_area %}</body></html>\n'),
+        ("each.hbs", "{{!-- warm leads --}}\nHi {{#if firstName}}{{firstName}}{{else}}there{{/if}},\n\n"
+                     "{{#each depots}}- {{this.name}} ({{@index}})\n{{/each}}\n{{{signatureHtml}}}\nIs returns volume up?\n"),
+        ("assign.liquid", '{%- assign first = customer.first_name | default: "there" -%}\n'
+                          "{% capture greet %}Hi {{ first }},{% endcapture %}{{ greet }}\n"
+                          "{% case customer.tier %}{% when 'gold' %}Thanks for staying.{% else %}Thanks.{% endcase %}\n"
+                          "{% liquid\n  if customer.vip\n    echo 'VIP'\n  endif\n%}\nIs returns volume up?\n"),
+        ("i18n.j2", '{%- set greeting = "Hi" -%}\n{{ greeting }} {{ first_name|default("there")|e }},\n'
+                    "{% trans %}Your depot opened in May.{% endtrans %}\n{% for d in depots %}{{ d.name }}{% if loop.last %}{% break %}{% endif %}{% endfor %}\n"
+                    '{{ _("Is returns volume up?") }}\n'),
+    ],
+)
+def test_real_dialect_features_are_not_defects(tmp_path, name, source):
+    (tmp_path / name).write_text(source)
+    _, found = findings(tmp_path, name, ["M102", "M104", "M106"])
+    assert found == []
+
+
+def test_a_typo_in_an_end_tag_is_still_malformed(tmp_path):
+    (tmp_path / "typo.j2").write_text('{% module "x" %}\n{% if first_name %}Hi {{ first_name }},{% endfi %}\nIs it up?\n')
+    _, found = findings(tmp_path, "typo.j2", ["M104"])
+    assert found == [("M104", 2, 1, 20, "'{% if first_name %}' is never closed (no '{% endif %}')")]

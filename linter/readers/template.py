@@ -49,7 +49,9 @@ from . import _OPTIONAL_READERS, MAX_BYTES, InputError, decode, plain, register_
 MALFORMED = "M104"
 TEMPLATE_EXTS = _OPTIONAL_READERS["template"]
 
-JINJA_ENV = SandboxedEnvironment()
+#: jinja2's own extensions a template repository may use ({% trans %}, {% do %}, {% break %});
+#: the environment only lexes and parses.
+JINJA_ENV = SandboxedEnvironment(extensions=["jinja2.ext.i18n", "jinja2.ext.do", "jinja2.ext.loopcontrols"])
 
 _BRACKET_BODY = r"(?:[A-Z][\w'’&.-]*|X{1,3}|insert\b[^\]\n]{0,40})(?:[ _/-][A-Za-z][\w'’&.-]*){0,4}"
 MASTER_RE = compile_re(
@@ -97,6 +99,7 @@ class Scan:
     findings: list[tuple[str, int, int, str | None]] = field(default_factory=list)
     jinja_like: bool = False  # jinja syntax present: worth a full parse
     fallbacks: set[str] = field(default_factory=set)  # fields an inverted section or unless block covers
+    loop_names: set[str] = field(default_factory=set)  # names set by the template: {{ depot.name }} in a for loop
 
     def __post_init__(self) -> None:
         self._ends: list[int] | None = None
@@ -319,6 +322,7 @@ def scan(source: str) -> Scan:
 
 
 _CLOSER = {"{#": "#}", "{%": "%}", "{{": "}}"}
+_ASSIGNED_RE = compile_re(r"[-+]?\s*(assign|set|capture|for)\s+([A-Za-z_]\w*)")
 _OPENER_NAME = {"{#": "comment", "{%": "statement", "{{": "merge field"}
 
 
@@ -381,6 +385,8 @@ class _Scanner:
         elif not stripped:
             self._malformed(start, end, "Empty merge tag '{{ }}'")
             self._tag(start, end)
+        elif stripped[0] == "@":  # Handlebars' data variables ({{@index}}, {{@key}}): set by the loop
+            self.tags.append(_make_field(stripped[1:] or "index", "handlebars", start, end, self.source[start:end], True))
         else:
             self.out.jinja_like = self.out.jinja_like or not triple
             raw = self.source[start:end]
@@ -392,6 +398,10 @@ class _Scanner:
     def _statement(self, start: int, end: int, inner: str) -> int:
         self.out.jinja_like = True
         word, names = _statement_words(inner)
+        assigned = _ASSIGNED_RE.match(inner)
+        if assigned:  # the template gives this name its value: not a field a CRM may leave empty
+            self.out.fallbacks.add(normalise_name(assigned.group(2)))
+            self.out.loop_names.add(assigned.group(2))
         if word in ("raw", "comment"):
             return self._verbatim_block(word, start, end)
         tag = self._tag(start, end)
@@ -477,7 +487,10 @@ def _apply_fallbacks(sc: Scan) -> None:
     if not sc.fallbacks:
         return
     for t in sc.tags:
-        if t.field is not None and not t.field.fallback and t.field.name in sc.fallbacks:
+        if t.field is None or t.field.fallback:
+            continue
+        head = re.match(r"[{\s-]*([A-Za-z_]\w*)", t.field.raw)
+        if t.field.name in sc.fallbacks or (head is not None and head.group(1) in sc.loop_names):
             t.field = replace(t.field, fallback=True)
 
 
@@ -502,6 +515,8 @@ def _track_block(word, inner, start, end, names, stack, guards, findings, tag, m
         return
     if word.startswith("end") and len(word) > 3:
         want = prefix + word[3:]
+        if word[3:].lstrip("_") not in JINJA_BLOCKS | LIQUID_BLOCKS and not any(b[0] == want for b in stack):
+            return  # the end of a tool's own tag ({% end_dnd_area %}): the parser judges it
         if not stack:
             findings.append((MALFORMED, start, end, f"'{_show(word, mailchimp)}' closes a block that was never opened"))
             return
@@ -615,6 +630,7 @@ def _dialect_text(source: str, sc: Scan, liquid: bool) -> str:
         else:
             ours = (t.kind in ("comment", "control") and source.startswith(("{%", "{#"), t.start)) or (
                 t.field is not None and t.field.dialect in ("jinja", "hubspot", "handlebars") and source.startswith("{{", t.start)
+                and not t.field.raw[2:].lstrip("-~ ").startswith(("@", "{"))  # Handlebars' {{@index}}, {{{html}}}
             )
         if not ours:
             for i in range(t.start, t.end):
@@ -623,13 +639,31 @@ def _dialect_text(source: str, sc: Scan, liquid: bool) -> str:
     return "".join(chars)
 
 
+_UNKNOWN_TAG_RE = compile_re(r"Encountered unknown tag '(\w+)'")
+#: Custom tags of Jinja-based tools (HubSpot's HubL: module, dnd_area, require_css...) are
+#: not Jinja2's: each is left out of the parse, with its end tag; at most this many.
+MAX_CUSTOM_TAGS = 12
+
+
 def _jinja_error(text: str) -> tuple[int, int, str] | None:
     """(offset or -1, line, message) of jinja2's parse error, or None."""
-    try:
-        JINJA_ENV.parse(text)
-    except TemplateSyntaxError as exc:
-        return -1, exc.lineno or 1, exc.message or "not valid Jinja2"
+    for _ in range(MAX_CUSTOM_TAGS):
+        try:
+            JINJA_ENV.parse(text)
+        except TemplateSyntaxError as exc:
+            unknown = _UNKNOWN_TAG_RE.match(exc.message or "")
+            if unknown is None or unknown.group(1).startswith("end"):
+                return -1, exc.lineno or 1, exc.message or "not valid Jinja2"
+            text = _blank_tags(text, unknown.group(1))
+            continue
+        return None
     return None
+
+
+def _blank_tags(text: str, word: str) -> str:
+    """``text`` with every ``{% word … %}`` and its end tag blanked (lines kept)."""
+    pattern = re.compile(r"\{%-?\s*(?:end_?)?" + re.escape(word) + r"\b[^%]*%\}")
+    return pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
 @functools.cache
