@@ -134,10 +134,19 @@ def is_fragment(path: str, text: str) -> bool:
     (``_name.j2``, a ``partials/``, ``snippets/`` or ``includes/`` folder), or no sentence of its own."""
     if not text.strip():
         return True
-    parts = path.replace(os.sep, "/").lower().split("/")
+    parts = _repository_parts(path)
     if parts[-1].startswith("_") or any(p in PARTIAL_FOLDERS for p in parts[:-1]):
         return True
     return _SENTENCE_END.search(text) is None
+
+
+def _repository_parts(path: str) -> list[str]:
+    """The path's parts below the working directory (only its own folder if it lies elsewhere):
+    a checkout under /builds/includes/ does not make every file a partial."""
+    rel = os.path.relpath(os.path.abspath(path))
+    if rel.startswith(os.pardir):
+        rel = os.path.join(os.path.basename(os.path.dirname(os.path.abspath(path))), os.path.basename(path))
+    return rel.replace(os.sep, "/").lower().split("/")
 
 
 #: What every merge-tag shape starts with ({{ {% {# {! {x} [x] *| %X): text without
