@@ -207,10 +207,9 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
         version=__version__,
     )
     _write_report(FORMATTERS[fmt](report), output, report.color)
-    if output or fmt != "text":  # the text report on the terminal already says it
-        for res in results:
-            if res.error is not None:
-                click.echo(f"{res.display_path}: error: {res.error}", err=True)
+    for res in results:  # whatever the format and wherever the report goes
+        if res.error is not None:
+            click.echo(f"{res.display_path}: error: {res.error}", err=True)
     if any(r.error is not None for r in results):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FAIL if any(r.failed for r in results) else EXIT_OK)

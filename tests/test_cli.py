@@ -101,11 +101,12 @@ def test_bad_inputs_one_line_each_exit_2(cli, tmp_path):
     proc = cli("check", "--no-model", "--select", "T101", str(tmp_path), str(empty_dir))
     assert proc.returncode == 2
     assert "Traceback" not in proc.stdout + proc.stderr
-    out = proc.stdout
-    assert f"{tmp_path / 'binary.txt'}: error: binary file (contains NUL bytes), not an email" in out
-    assert f"{tmp_path / 'latin1.txt'}: error: not UTF-8 text (undecodable byte 0xe1 at offset 2)" in out
-    assert f"{tmp_path / 'huge.txt'}: error: too large to be an email (5,220,000 bytes; the limit is 2,000,000)" in out
-    assert f"{empty_dir}: error: no email files found" in out
+    out, err = proc.stdout, proc.stderr  # errors go to stderr, the report to stdout
+    assert f"{tmp_path / 'binary.txt'}: error: binary file (contains NUL bytes), not an email" in err
+    assert f"{tmp_path / 'latin1.txt'}: error: not UTF-8 text (undecodable byte 0xe1 at offset 2)" in err
+    assert f"{tmp_path / 'huge.txt'}: error: too large to be an email (5,220,000 bytes; the limit is 2,000,000)" in err
+    assert f"{empty_dir}: error: no email files found" in err
+    assert ": error:" not in out
     assert f"{tmp_path / 'stock.txt'}:5:1: T101 warning" in out
     assert f"{tmp_path / 'empty.txt'}: a fragment, not a whole email: no STOP score — 0 findings" in out
 

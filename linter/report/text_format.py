@@ -20,8 +20,7 @@ def format_text(report: Report) -> str:
     color = report.color
     for res in report.results:
         path = res.path
-        if res.error is not None:
-            out.append(f"{_paint(res.display_path, '1', color)}: {_paint('error', '31;1', color)}: {res.error}")
+        if res.error is not None:  # the command prints errors on stderr
             continue
         if report.quiet and not res.failed:
             continue
