@@ -12,8 +12,12 @@ from .email import Email
 from .parts import Parts
 from .recache import compile_re
 
+#: The writer's words and the reader's, as spaCy's tokens (it splits "we're" into "we"
+#: and "'re"), and their contracted forms, which the model's features keep whole.
 SELF_WORDS = frozenset("i me my mine myself we us our ours ourselves".split())
 YOU_WORDS = frozenset("you your yours yourself yourselves".split())
+SELF_CONTRACTIONS = frozenset("i'm i've i'd i'll we're we've we'd we'll".split())
+YOU_CONTRACTIONS = frozenset("you're you've you'd you'll".split())
 MONTHS = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()

@@ -8,24 +8,10 @@ from __future__ import annotations
 
 import re
 
-from ..readers import may_hold_tags
+from ..merge_tags import BRACKET_EXEMPT, DIALECT_SYNTAX, MASTER_RE, RECIPIENT_SLOTS, is_sender_field, may_hold_tags
 from ..recache import compile_re
 from . import Hit, check
 
-# Families of merge-tag syntax: two of them in one file means one will not be filled.
-SYNTAX_FAMILY = {
-    "jinja": "{{ }}",
-    "hubspot": "{{ }}",
-    "handlebars": "{{ }}",
-    "mustache": "{{ }}",
-    "liquid": "{{ }}",
-    "single_brace": "{ }",
-    "bracket": "[ ]",
-    "percent": "% %",
-    "mailchimp": "*| |*",
-    "salesforce": "{! }",
-}
-RECIPIENT_SLOTS = ("name", "company", "title")
 _BREAKS_BEFORE = frozenset(
     "hi hello hey dear greetings at for with of to from on in about like as and by congrats congratulations "
     "thanks thank the your".split()
@@ -72,9 +58,7 @@ def unfilled_placeholder(ctx, rule):
                 continue
             yield Hit(m.start(), m.end(), f'Unfilled placeholder "{m.group(0)}" left in the text')
         if has_tags:
-            from ..readers import template
-
-            for m in template.MASTER_RE.finditer(text, s, e):
+            for m in MASTER_RE.finditer(text, s, e):
                 raw = m.group(0)
                 if m.group("open"):
                     close = {"{{": "}}", "{%": "%}", "{#": "#}"}[raw]
@@ -87,7 +71,7 @@ def unfilled_placeholder(ctx, rule):
                     m_end = m.end()
                     if m.group("pct") and not (m.group("pctbody").isupper() or "_" in m.group("pctbody")):
                         continue
-                    if m.group("bracket") and m.group("brbody").lower() in template.BRACKET_EXEMPT:
+                    if m.group("bracket") and m.group("brbody").lower() in BRACKET_EXEMPT:
                         continue
                 if m.group("spin"):
                     yield Hit(m.start(), m_end, f'Spintax "{raw}" left in the text')
@@ -126,8 +110,6 @@ def _empty_render(text: str, start: int, end: int) -> tuple[bool, str]:
 def merge_field_no_fallback(ctx, rule):
     if not ctx.email.fields:
         return
-    from ..readers.template import is_sender_field
-
     seen = set()
     for f in ctx.email.fields:
         if f.fallback or f.slot not in RECIPIENT_SLOTS or f.dialect in ("bracket", "spintax") or is_sender_field(f.name):
@@ -145,7 +127,7 @@ def merge_field_no_fallback(ctx, rule):
 def mixed_merge_dialects(ctx, rule):
     first: dict[str, object] = {}
     for f in ctx.email.fields:
-        fam = SYNTAX_FAMILY.get(f.dialect)
+        fam = DIALECT_SYNTAX.get(f.dialect)
         if fam is None or fam in first:
             continue
         first[fam] = f
@@ -176,8 +158,6 @@ def merge_field_only_personalisation(ctx, rule):
     email = ctx.email
     if not email.is_template:
         return
-    from ..readers.template import is_sender_field
-
     min_words = int(rule.params.get("min_words", 40))
     max_specifics = int(rule.params.get("max_specifics", 0))
     msg_ranges = ctx.ranges("greeting") + ctx.ranges("body") + ctx.ranges("ps")

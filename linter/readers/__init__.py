@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 
 from ..email import Email
-from ..recache import compile_re
+from ..merge_tags import may_hold_tags
 from . import plain
 
 #: Larger inputs are refused: no outreach email is this long, and the rules are linear.
@@ -101,15 +101,6 @@ def read_bytes(path: str, data: bytes, ext: str | None = None) -> list[Email]:
     if reader is None:
         reader = sniff(text)
     return _as_list(reader(path, text))
-
-
-#: What every merge-tag shape starts with ({{ {% {# {! {x} [x] *| %X): text without
-#: any of these holds no tag, and need not load the template reader to find out.
-_TAG_START = compile_re(r"[{\[]|\*\||%[A-Za-z]")
-
-
-def may_hold_tags(text: str) -> bool:
-    return _TAG_START.search(text) is not None
 
 
 def sniff(text: str):

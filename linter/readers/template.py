@@ -42,6 +42,7 @@ from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..email import Email, MergeField, TextBuilder
+from ..merge_tags import BRACKET_EXEMPT, MASTER_RE, is_sender_field, normalise_name, slot_of
 from ..recache import compile_re
 from . import _OPTIONAL_READERS, plain, register_text
 
@@ -49,27 +50,6 @@ MALFORMED = "M104"
 TEMPLATE_EXTS = _OPTIONAL_READERS["template"]
 
 _ENV = SandboxedEnvironment()
-
-_BRACKET_BODY = r"(?:[A-Z][\w'’&.-]*|X{1,3}|insert\b[^\]\n]{0,40})(?:[ _/-][A-Za-z][\w'’&.-]*){0,4}"
-MASTER_RE = compile_re(
-    r"""
-    (?P<open>\{\#|\{%|\{\{)
-  | (?P<mc>\*\|(?P<mcbody>[A-Za-z0-9_:\- ]{1,60})\|\*)
-  | (?P<sf>\{!(?P<sfbody>[^{}\n]{1,120})\})
-  | (?<![\w%])(?P<pct>%(?P<pctbody>[A-Za-z][A-Za-z0-9_]{1,40})%)(?![\w%])
-  | (?P<spin>\{(?P<spinbody>[^{}\n|]{1,80}(?:\|[^{}\n|]{0,80})+)\})
-  | (?P<single>\{(?P<singlebody>[A-Za-z][\w.\-]{0,40}(?:[ ][A-Za-z][\w.\-]{0,20}){0,3})\})
-  | (?P<bracket>\[(?P<brbody>"""
-    + _BRACKET_BODY
-    + r""")\](?![(\[]))
-    """,
-    re.X,
-)
-#: Bracketed words that are not placeholders: gateway tags, editorial marks.
-BRACKET_EXEMPT = frozenset(
-    "external ext spam suspicious caution warning redacted removed edited pdf image video attachment "
-    "draft update updated new urgent fyi info action required".split()
-)
 
 JINJA_BLOCKS = {"if", "for", "macro", "call", "filter", "block", "with", "autoescape", "trans", "set", "raw"}
 LIQUID_BLOCKS = {"unless", "case", "capture", "comment", "tablerow", "paginate", "form", "schema", "style", "javascript"}
@@ -106,35 +86,6 @@ class Scan:
 
 
 # -- field names, slots and stand-ins -------------------------------------------------------
-_CAMEL_RE = compile_re(r"(?<=[a-z0-9])(?=[A-Z])")
-_ALIASES = {
-    "fname": "first_name",
-    "firstname": "first_name",
-    "first": "first_name",
-    "lname": "last_name",
-    "lastname": "last_name",
-    "last": "last_name",
-    "fullname": "full_name",
-    "companyname": "company",
-    "company_name": "company",
-    "accountname": "company",
-    "account_name": "company",
-    "organization": "company",
-    "organisation": "company",
-    "jobtitle": "title",
-    "job_title": "title",
-}
-_PERSON_PREFIXES = {"contact", "lead", "recipient", "prospect", "person", "user", "customer", "subscriber", "merge", "custom"}
-_COMPANY_PREFIXES = {"company", "account", "organization", "organisation", "org"}
-_SENDER_RE = compile_re(r"(?:^|_)(?:your|my|sender|signature|sig|rep|owner|from|me|our|sdr|bdr|ae|calendar|calendly|booking|bookme)(?:_|$)")
-_COMPANY_RE = compile_re(r"company|business|brand|organi[sz]ation|(?:^|_)org(?:_|$)|account|employer|agency|firm|startup|store|shop|practice|clinic|restaurant|school|team")
-_TITLE_RE = compile_re(r"title|role|position|job|designation|department")
-_RESEARCH_RE = compile_re(
-    r"topic|post|article|blog|podcast|episode|news|achievement|award|trigger|observation|compliment|icebreaker|"
-    r"personali[sz]|custom|line|snippet|recent|event|hobby|interest|university|college|alma|pain|challenge|initiative|"
-    r"project|launch|funding|hiring|insight|note|mention|talk|book|quote|reason|hook|intro|opener|detail|fact|highlight"
-)
-_NAME_RE = compile_re(r"name|first|last|contact|recipient|prospect|person|nickname|salutation")
 _OTHER_STAND_INS = (
     (compile_re(r"link|url|website|site|domain|calendly|booking"), "the link"),
     (compile_re(r"city|location|region|state|country|town|area"), "Denver"),
@@ -142,40 +93,6 @@ _OTHER_STAND_INS = (
     (compile_re(r"date|day|time|weekday|month"), "Tuesday"),
     (compile_re(r"product|service|tool|feature|offer"), "the product"),
 )
-
-
-def normalise_name(raw: str) -> str:
-    """``Contact.FirstName`` / ``FNAME`` / ``First Name`` -> ``first_name``; ``company.name`` -> ``company``."""
-    parts = [p for p in re.split(r"\.", raw.strip()) if p]
-    if not parts:
-        return "field"
-    if len(parts) > 1:
-        head = parts[0].lower()
-        if head in _COMPANY_PREFIXES and parts[-1].lower() in ("name", "title", "companyname"):
-            return "company"
-        parts = [parts[-1]] if head in _PERSON_PREFIXES or head in _COMPANY_PREFIXES else parts
-    name = "_".join(parts)
-    if not name.isupper():
-        name = _CAMEL_RE.sub("_", name)
-    name = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").lower() or "field"
-    return _ALIASES.get(name, _ALIASES.get(name.replace("_", ""), name))
-
-
-def is_sender_field(name: str) -> bool:
-    """A slot the sender fills for themselves (``your_name``, ``sender_company``, ``signature``)."""
-    return bool(_SENDER_RE.search(name))
-
-
-def slot_of(name: str) -> str:
-    if _COMPANY_RE.search(name):
-        return "company"
-    if _TITLE_RE.search(name) and "name" not in name:
-        return "title"
-    if _RESEARCH_RE.search(name):
-        return "research"
-    if _NAME_RE.search(name):
-        return "name"
-    return "other"
 
 
 def stand_in(name: str, slot: str) -> str:
