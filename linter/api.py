@@ -10,6 +10,7 @@ from typing import Any
 from . import scoring
 from .email import Email
 from .engine import Analysis, Engine, Finding
+from .model import load_default_model
 from .readers import InputError, read_bytes, read_path
 from .rulepack import Rule, load_rules, matches_selector, select_rules
 from .suppress import apply_suppressions
@@ -77,7 +78,7 @@ class Linter:
         o = self.options
         self.rules = select_rules(all_rules, o.select, o.ignore, o.extend_select)
         self.engine = Engine(self.rules)
-        self.model = _load_model() if o.use_model else None
+        self.model = load_default_model() if o.use_model else None
 
     # -- entry points --------------------------------------------------------------
     def lint_text(self, text: str, path: str = "<stdin>", ext: str | None = None) -> list[FileResult]:
@@ -140,12 +141,6 @@ def _glob_match(path: str, pattern: str) -> bool:
     if norm.startswith("./"):
         norm = norm[2:]
     return fnmatch.fnmatch(norm, pattern) or fnmatch.fnmatch(os.path.basename(norm), pattern)
-
-
-def _load_model():
-    from .model import load_default_model
-
-    return load_default_model()
 
 
 def lint_text(text: str, path: str = "<stdin>", options: Options | None = None) -> list[FileResult]:

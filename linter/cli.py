@@ -232,7 +232,7 @@ def rules_cmd(fmt: str, config_path: str | None, check_folder: str | None) -> No
 
 def _check_pack(folder: str, others: list[str]) -> None:
     """`stoplint rules --check FOLDER`: exit 2 if the pack is invalid, 1 if an example fails."""
-    from .rulepack import pack_rules, run_pack_examples
+    from .rulepack.devtool import pack_rules, run_pack_examples
 
     own, changed = pack_rules(folder, others)
     failures = run_pack_examples(own, [*others, folder])

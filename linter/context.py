@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
 from .email import Email
 from .parts import Parts
-from .recache import compile_re
 
 #: The writer's words and the reader's, as spaCy's tokens (it splits "we're" into "we"
 #: and "'re"), and their contracted forms, which the model's features keep whole.
@@ -29,7 +29,7 @@ _NOT_NAMES = frozenset(
     "ceo cto cfo coo cmo vp svp evp sdr bdr ae am csm hr it b2b b2c saas ai ml roi kpi crm erp seo "
     "faq tl;dr fyi asap re fwd fw".split()
 )
-_NUMBER_RE = compile_re(r"\d")
+_NUMBER_RE = re.compile(r"\d")
 #: A capitalised word right after these starts a clause; its capital says nothing.
 _CLAUSE_BREAKS = frozenset({".", "!", "?", ":", "\n", "—", "-"})
 

@@ -33,8 +33,8 @@ from typing import NamedTuple
 
 from .checks import Folded
 from .context import SELF_CONTRACTIONS, SELF_WORDS, YOU_CONTRACTIONS, YOU_WORDS, inside
+from .scoring import combine
 from .merge_tags import SLOT_KINDS, TEXT_TAG_RES, looks_like_slot, slot_of_tag_text
-from .recache import compile_re
 from .taxonomy import Family
 
 NUMBER_TOKEN = "<num>"
@@ -66,7 +66,7 @@ DEFAULT_ANALYZER = {
 }
 
 # Words, numbers (with their unit signs), and the punctuation that carries tone.
-_TOKEN_RE = compile_re(r"[$£€]?\d[\d,.:]*(?:%|k\b|x\b|m\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*|[?!]")
+_TOKEN_RE = re.compile(r"[$£€]?\d[\d,.:]*(?:%|k\b|x\b|m\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*|[?!]")
 
 class Token(NamedTuple):
     """One feature token (a tuple: emails have hundreds, made at lint time)."""
@@ -181,8 +181,6 @@ def family_counts(findings: Iterable, strong: bool = False) -> dict[str, int]:
 
 def dense_features(metrics: dict[str, float], findings: list) -> dict[str, float]:
     """Rule hits and metrics as named numbers (before the model's scaling)."""
-    from .scoring import combine
-
     out: dict[str, float] = {}
     counts = family_counts(findings)
     strong = family_counts(findings, strong=True)
@@ -206,10 +204,10 @@ def dense_features(metrics: dict[str, float], findings: list) -> dict[str, float
     return out
 
 
-_TIME_ASK = compile_re(
+_TIME_ASK = re.compile(
     r"\b(?:call|chat|meeting|meet|demo|minutes|mins|calendar|calendly|zoom|coffee|time\s+(?:this|next)|"
     r"hop\s+on|jump\s+on|schedule|slot|availability|available)\b", re.I)
-_INTEREST_ASK = compile_re(
+_INTEREST_ASK = re.compile(
     r"\b(?:worth|interested|open\s+to|make\s+sense|useful|helpful|relevant|want\s+me\s+to|should\s+i|"
     r"curious|mind\s+if|would\s+it\s+help)\b", re.I)
 # Vague value words (RUBRIC.md section 3), counted, not flagged: the rules point at them.
@@ -222,7 +220,7 @@ _VAGUE = frozenset(
 
 
 # A hypothesis about the reader's problem (RUBRIC.md "What good looks like").
-_HYPOTHESIS = compile_re(
+_HYPOTHESIS = re.compile(
     r"\b(?:you(?:['’]re|\s+are)?\s+(?:probably|likely|possibly)|you\s+(?:might|may)\s+(?:be|have|find|see|run)|"
     r"(?:usually|often|typically)\s+(?:means|leads|ends)|chances\s+are|i(?:['’]d|\s+would)\s+guess|my\s+guess|"
     r"i\s+suspect|i\s+imagine|i\s+bet|if\s+you['’]re\s+like|guessing|"
@@ -238,15 +236,15 @@ _MODEL_YOU_WORDS = (YOU_WORDS | YOU_CONTRACTIONS) - {"yourselves"}
 #: Words that open a sentence about the writer or about the reader.
 SELF_OPENERS = _MODEL_SELF_WORDS - {"mine", "ours"}
 YOU_OPENERS = _MODEL_YOU_WORDS - {"yourself"}
-_SELF_INTRO = compile_re(
+_SELF_INTRO = re.compile(
     r"\b(?:my\s+name\s+is|i\s+am\s+(?:a|an|the)\b|i['’]m\s+(?:a|an|the)\b|we\s+are\s+(?:a|an|the)\b|"
     r"we['’]re\s+(?:a|an|the)\b|i\s+work\s+(?:at|for|with)|i\s+(?:lead|run|head)\b|"
     r"(?:ceo|founder|co-founder|director|manager|head)\s+(?:of|at)\b)", re.I)
 # Proof: a sentence with a name and a number and a result verb ("Halden cut returns by 30%").
-_PROOF_VERB = compile_re(
+_PROOF_VERB = re.compile(
     r"\b(?:helped|help(?:ing)?|worked\s+with|using\s+us|use\s+us|switched|moved|cut|saved|grew|reduced|increased|"
     r"went\s+from|booked|customers?|clients?)\b", re.I)
-_CAPITALISED = compile_re(r"\b[A-Z][a-zA-Z&]+")
+_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z&]+")
 #: The two whole-email counts, run on the lower-cased text without re.I (faster, same count).
 _HYPOTHESIS_FOLDED = Folded(_HYPOTHESIS.pattern)
 _TIME_ASK_FOLDED = Folded(_TIME_ASK.pattern)

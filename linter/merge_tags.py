@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 
-from .recache import compile_re
 
 SLOT_KINDS = ("name", "company", "title", "research", "other")
 #: Slots filled with facts about the recipient, which break the sentence when empty.
@@ -38,7 +37,7 @@ DIALECT_SYNTAX = {
 # -- finding tags -------------------------------------------------------------------------
 #: What every merge-tag shape starts with ({{ {% {# {! {x} [x] *| %X): text without
 #: any of these holds no tag, and need not load the template reader to find out.
-TAG_START = compile_re(r"[{\[]|\*\||%[A-Za-z]")
+TAG_START = re.compile(r"[{\[]|\*\||%[A-Za-z]")
 
 
 def may_hold_tags(text: str) -> bool:
@@ -46,7 +45,7 @@ def may_hold_tags(text: str) -> bool:
 
 
 _BRACKET_BODY = r"(?:[A-Z][\w'’&.-]*|X{1,3}|insert\b[^\]\n]{0,40})(?:[ _/-][A-Za-z][\w'’&.-]*){0,4}"
-MASTER_RE = compile_re(
+MASTER_RE = re.compile(
     r"""
     (?P<open>\{\#|\{%|\{\{)
   | (?P<mc>\*\|(?P<mcbody>[A-Za-z0-9_:\- ]{1,60})\|\*)
@@ -70,12 +69,12 @@ BRACKET_EXEMPT = frozenset(
 #: Merge tags as they look in text no template reader parsed (a template reader's
 #: ``Email.fields`` win).  Order matters: longest forms first.
 TEXT_TAG_RES = (
-    compile_re(r"\{\{\{?\s*([^{}\n]{1,80}?)\s*\}?\}\}"),  # {{ first_name }}, {{{x}}}
-    compile_re(r"\*\|([A-Z0-9_:]{1,40})\|\*"),  # *|FNAME|*
-    compile_re(r"%%?([A-Za-z][\w.]{0,40})%%?"),  # %FIRSTNAME%
-    compile_re(r"\{([^{}\n]{1,80})\}"),  # {FirstName}, {Hi|Hello}
-    compile_re(r"\[([^\[\]\n]{2,120})\](?!\()"),  # [First Name], [specific metric...]; not [a](b)
-    compile_re(r"<<\s*([^<>\n]{1,60}?)\s*>>"),  # <<Company>>
+    re.compile(r"\{\{\{?\s*([^{}\n]{1,80}?)\s*\}?\}\}"),  # {{ first_name }}, {{{x}}}
+    re.compile(r"\*\|([A-Z0-9_:]{1,40})\|\*"),  # *|FNAME|*
+    re.compile(r"%%?([A-Za-z][\w.]{0,40})%%?"),  # %FIRSTNAME%
+    re.compile(r"\{([^{}\n]{1,80})\}"),  # {FirstName}, {Hi|Hello}
+    re.compile(r"\[([^\[\]\n]{2,120})\](?!\()"),  # [First Name], [specific metric...]; not [a](b)
+    re.compile(r"<<\s*([^<>\n]{1,60}?)\s*>>"),  # <<Company>>
 )
 def looks_like_slot(inner: str) -> bool:
     """Square brackets are also prose ("[sic]", "[1]"); a slot is a placeholder."""
@@ -86,7 +85,7 @@ def looks_like_slot(inner: str) -> bool:
 
 
 # -- field names and their slots -------------------------------------------------------
-_CAMEL_RE = compile_re(r"(?<=[a-z0-9])(?=[A-Z])")
+_CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _ALIASES = {
     "fname": "first_name",
     "firstname": "first_name",
@@ -106,15 +105,15 @@ _ALIASES = {
 }
 _PERSON_PREFIXES = {"contact", "lead", "recipient", "prospect", "person", "user", "customer", "subscriber", "merge", "custom"}
 _COMPANY_PREFIXES = {"company", "account", "organization", "organisation", "org"}
-_SENDER_RE = compile_re(r"(?:^|_)(?:your|my|sender|signature|sig|rep|owner|from|me|our|sdr|bdr|ae|calendar|calendly|booking|bookme)(?:_|$)")
-_COMPANY_RE = compile_re(r"company|business|brand|organi[sz]ation|(?:^|_)org(?:_|$)|account|employer|agency|firm|startup|store|shop|practice|clinic|restaurant|school|team")
-_TITLE_RE = compile_re(r"title|role|position|job|designation|department")
-_RESEARCH_RE = compile_re(
+_SENDER_RE = re.compile(r"(?:^|_)(?:your|my|sender|signature|sig|rep|owner|from|me|our|sdr|bdr|ae|calendar|calendly|booking|bookme)(?:_|$)")
+_COMPANY_RE = re.compile(r"company|business|brand|organi[sz]ation|(?:^|_)org(?:_|$)|account|employer|agency|firm|startup|store|shop|practice|clinic|restaurant|school|team")
+_TITLE_RE = re.compile(r"title|role|position|job|designation|department")
+_RESEARCH_RE = re.compile(
     r"topic|post|article|blog|podcast|episode|news|achievement|award|trigger|observation|compliment|icebreaker|"
     r"personali[sz]|custom|line|snippet|recent|event|hobby|interest|university|college|alma|pain|challenge|initiative|"
     r"project|launch|funding|hiring|insight|note|mention|talk|book|quote|reason|hook|intro|opener|detail|fact|highlight"
 )
-_NAME_RE = compile_re(r"name|first|last|contact|recipient|prospect|person|nickname|salutation")
+_NAME_RE = re.compile(r"name|first|last|contact|recipient|prospect|person|nickname|salutation")
 
 
 def normalise_name(raw: str) -> str:
@@ -152,16 +151,16 @@ def slot_of(name: str) -> str:
 
 
 _SLOT_WORDS = (
-    ("research", compile_re(
+    ("research", re.compile(
         r"specific|insert|personali[sz]|observ|recent|research|mention|detail|reference|custom|relevant|"
         r"pain|problem|challenge|trigger|metric|result|news|article|post|podcast|report|achievement|"
         r"compliment|reason|goal|initiative|announcement|project|funding|hire|hiring|launch|stat|"
         r"outcome|case|example|insight|point|note|something|why|how|what|which", re.I)),
-    ("name", compile_re(r"\b(?:first|last|full|given|sur)?_?name\b|fname|lname|firstname|lastname|contact|prospect|"
+    ("name", re.compile(r"\b(?:first|last|full|given|sur)?_?name\b|fname|lname|firstname|lastname|contact|prospect|"
                         r"recipient|^name$|first[ _]?name|full[ _]?name", re.I)),
-    ("company", compile_re(r"company|organi[sz]ation|\borg\b|account|business|brand|firm|employer|school|"
+    ("company", re.compile(r"company|organi[sz]ation|\borg\b|account|business|brand|firm|employer|school|"
                            r"agency|startup|store|shop|team|publication|outlet|website|domain", re.I)),
-    ("title", compile_re(r"title|role|position|\bjob\b|department|seniority|function", re.I)),
+    ("title", re.compile(r"title|role|position|\bjob\b|department|seniority|function", re.I)),
 )
 
 

@@ -14,22 +14,21 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from .email import Email
-from .recache import compile_re
 
-GREETING_RE = compile_re(
+GREETING_RE = re.compile(
     r"""[ \t]*(?:
         (?:hi|hello|hey|hiya|howdy|dear|greetings|good\s(?:morning|afternoon|evening)|yo)\b[^\n,.!?—–:]{0,50}[,.!—–:]?
       | (?-i:[A-Z][\w'’.-]*(?:[ \t][A-Z][\w'’.-]*){0,2})[ \t]*[,—–]    # "Steve —", "Dr. Patel,"
     )""",
     re.X | re.I,
 )
-SIGNOFF_RE = compile_re(
+SIGNOFF_RE = re.compile(
     r"[ \t]*(?:best(?:\swishes|\sregards)?|regards|kind\sregards|warm(?:est)?\sregards|warmly|thanks(?:\sagain|\sso\smuch)?"
     r"|thank\syou|many\sthanks|cheers|sincerely|all\sthe\sbest|talk\ssoon|speak\ssoon|yours(?:\struly|\ssincerely)?"
     r"|respectfully|take\scare|with\sthanks|appreciate\sit|thx|rgds|br)\b[^\n]{0,25}$",
     re.I,
 )
-PS_RE = compile_re(r"[ \t]*p\.?\s?p?\.?\s?s\.?[\s:,.-]", re.I)
+PS_RE = re.compile(r"[ \t]*p\.?\s?p?\.?\s?s\.?[\s:,.-]", re.I)
 
 
 @dataclass

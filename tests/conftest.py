@@ -40,14 +40,6 @@ rules:
 """
 
 
-def pytest_configure(config):
-    """The tests and the stoplint processes they start keep compiled regexes in a folder
-    of their own, never in the user's cache."""
-    import tempfile
-
-    os.environ["STOPLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="stoplint-test-cache-")
-
-
 @functools.cache
 def rule_linter(code: str):
     """A rules-only linter with just one rule selected (cached per code)."""
@@ -72,6 +64,7 @@ def run_cli(*args: str, input: str | bytes | None = None, cwd: str | Path | None
     full_env = dict(os.environ)
     full_env.pop("FORCE_COLOR", None)
     full_env["NO_COLOR"] = "1"
+    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))  # this checkout
     if env:
         full_env.update(env)
     data = input.encode() if isinstance(input, str) else input

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 from ..merge_tags import BRACKET_EXEMPT, DIALECT_SYNTAX, MASTER_RE, RECIPIENT_SLOTS, is_sender_field, may_hold_tags
-from ..recache import compile_re
 from . import Hit, check
 
 _BREAKS_BEFORE = frozenset(
@@ -19,7 +18,7 @@ _BREAKS_BEFORE = frozenset(
 _PUNCT_AFTER = tuple(",.!?;:'’)")
 
 # Placeholders a writer forgot to fill, in any file.
-WRITER_PLACEHOLDER_RE = compile_re(
+WRITER_PLACEHOLDER_RE = re.compile(
     r"(?<![\w-])X{2,4}(?![\w-])"
     r"|<\s*insert\b[^<>\n]{0,40}>"
     r"|\[\s*insert\b[^\]\n]{0,40}\]"
@@ -27,10 +26,10 @@ WRITER_PLACEHOLDER_RE = compile_re(
     r"|(?<![\w-])TB[DC](?![\w-])"
     r"|\blorem ipsum\b",
 )
-_TBD_OK_RE = compile_re(r"(?:\b(?:is|are|still|remains?|currently|date|dates|time|times|venue|details?)\s+)$", re.I)
+_TBD_OK_RE = re.compile(r"(?:\b(?:is|are|still|remains?|currently|date|dates|time|times|venue|details?)\s+)$", re.I)
 # In a file not read as a template, merge-tag syntax left in the text is a placeholder.
 _HTML_TAGS = frozenset("a b i u p br hr em strong span div table tr td th li ul ol img html body head".split())
-ANGLE_PLACEHOLDER_RE = compile_re(r"<([A-Za-z][A-Za-z _'’-]{1,40})>")
+ANGLE_PLACEHOLDER_RE = re.compile(r"<([A-Za-z][A-Za-z _'’-]{1,40})>")
 
 
 @check("reader_findings")
@@ -149,7 +148,7 @@ def spintax(ctx, rule):
             yield Hit(f.text_start, f.text_end, f'Spintax "{f.raw}" varies the words, not the message')
 
 
-_PS_PREFIX_RE = compile_re(r"^p\.?\s?s\.?[:\s-]*", re.I)
+_PS_PREFIX_RE = re.compile(r"^p\.?\s?s\.?[:\s-]*", re.I)
 
 
 @check("merge_field_only_personalisation")
@@ -188,17 +187,17 @@ def merge_field_only_personalisation(ctx, rule):
     yield Hit(f.text_start, f.text_end, f"The only personal details are merge fields ({shown}); the rest could go to anyone")
 
 
-_CUE_RE = compile_re(
+_CUE_RE = re.compile(
     r"\b(?:lov(?:e|ed)|enjoy(?:ed)?|impressed|congrat\w*|kudos|admire|great|amazing|awesome|fantastic|inspiring|"
     r"saw|noticed|read|came across|caught|stumbled|see that|seeing)\b",
     re.I,
 )
-_IMPLICATION_RE = compile_re(
+_IMPLICATION_RE = re.compile(
     r"\b(?:which|so|means?|meaning|that's why|because|probably|likely|guess|imagine|suspect|must|wonder(?:ed|ing)?|"
     r"usually|often|typically|if so|curious|makes me think|implies|raises)\b",
     re.I,
 )
-_PITCH_RE = compile_re(
+_PITCH_RE = re.compile(
     r"^\W*(?:we|our|at\s+\w+,\s+we)\b|^\W*i(?:'m| am)? (?:help|work with|run|lead|founded|built|wanted|reach(?:ing)? out)\b"
     r"|\b(?:we help|we've helped|our (?:platform|product|tool|software|solution|team|service|company|agency)"
     r"|i'd love to|we'd love to|i wanted to|we specialize|we offer|we provide|let me introduce)\b",
@@ -206,7 +205,7 @@ _PITCH_RE = compile_re(
 )
 
 
-_SELF_PITCH_RE = compile_re(r"\b(?:we can|we could|we help|our|connect|call|chat|meeting|demo)\b", re.I)
+_SELF_PITCH_RE = re.compile(r"\b(?:we can|we could|we help|our|connect|call|chat|meeting|demo)\b", re.I)
 
 
 @check("observation_slot_no_implication")

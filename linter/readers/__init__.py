@@ -8,79 +8,25 @@ reason; the CLI reports it and goes on with the other files.
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Callable
 
 from ..email import Email
 from ..merge_tags import may_hold_tags
 from . import plain
+from .registry import _BYTES_READERS, _OPTIONAL_READERS, _TEXT_READERS, MAX_BYTES, InputError, decode
 
-#: Larger inputs are refused: no outreach email is this long, and the rules are linear.
-MAX_BYTES = 2_000_000
+__all__ = ["InputError", "known_extensions", "read_bytes", "read_path"]
 
-
-class InputError(Exception):
-    """An input that could not be read; the message is one line for the user."""
-
-
-Reader = Callable[[str, str], list[Email] | Email]
-
-# extension -> (reader taking (path, text), takes_bytes)
-_TEXT_READERS: dict[str, Callable[[str, str], Email | list[Email]]] = {
-    ".txt": plain.read_text,
-    ".text": plain.read_text,
-    ".md": plain.read_markdown,
-    ".markdown": plain.read_markdown,
-}
-_BYTES_READERS: dict[str, Callable[[str, bytes], Email | list[Email]]] = {}
-
-
-def register_text(exts: tuple[str, ...], reader) -> None:
-    for ext in exts:
-        _TEXT_READERS[ext] = reader
-
-
-def register_bytes(exts: tuple[str, ...], reader) -> None:
-    for ext in exts:
-        _BYTES_READERS[ext] = reader
-
-
-#: The richer formats' readers and the extensions they take: each module is imported
-#: (and registers itself) the first time a file needs it, so a plain-text run never
-#: pays for jinja2 or the HTML parser.
-_OPTIONAL_READERS = {
-    "template": (".j2", ".jinja", ".jinja2", ".liquid", ".hbs", ".handlebars", ".mustache", ".tmpl", ".tpl"),
-    "html": (".html", ".htm", ".xhtml"),
-    "eml": (".eml",),
-    "sequence": (".csv", ".jsonl", ".ndjson"),
-}
 _MODULE_OF = {ext: module for module, exts in _OPTIONAL_READERS.items() for ext in exts}
 
 
 def _load(module: str) -> None:
-    import importlib
-
     importlib.import_module(f"{__name__}.{module}")
 
 
 def known_extensions() -> set[str]:
     return set(_TEXT_READERS) | set(_BYTES_READERS) | set(_MODULE_OF)
-
-
-def reject_binary(data: bytes) -> None:
-    """InputError for data that is clearly not text (NUL bytes near the start)."""
-    if b"\x00" in data[:8192]:
-        raise InputError("binary file (contains NUL bytes), not an email")
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) text, or InputError naming the reason."""
-    reject_binary(data)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (undecodable byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _as_list(result: Email | list[Email]) -> list[Email]:
@@ -106,10 +52,10 @@ def read_bytes(path: str, data: bytes, ext: str | None = None) -> list[Email]:
 def sniff(text: str):
     """The reader for a file of no known extension (or standard input)."""
     if may_hold_tags(text):
-        from . import template
+        from . import template, template_file
 
         if template.has_merge_tags(text):
-            return template.read_template
+            return template_file.read_template
     return plain.read_text
 
 

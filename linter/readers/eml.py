@@ -21,11 +21,11 @@ from __future__ import annotations
 import re
 
 from ..email import Email, Segment, TextBuilder
-from ..recache import compile_re
-from . import _OPTIONAL_READERS, InputError, plain, register_bytes, reject_binary
+from . import plain
+from .registry import _OPTIONAL_READERS, InputError, register_bytes, reject_binary
 
 VERBATIM_CTE = ("7bit", "8bit", "binary", "")
-SUBJECT_LINE_RE = compile_re(r"^subject:[ \t]*(.*)$", re.I | re.M)
+SUBJECT_LINE_RE = re.compile(r"^subject:[ \t]*(.*)$", re.I | re.M)
 
 
 def read_eml(path: str, data: bytes) -> Email:

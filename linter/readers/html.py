@@ -25,21 +25,20 @@ import re
 from html.parser import HTMLParser
 
 from ..email import Email, TextBuilder
-from ..recache import compile_re
-from . import _OPTIONAL_READERS, InputError, register_bytes, reject_binary
+from .registry import _OPTIONAL_READERS, InputError, register_bytes, reject_binary
 
 SKIP_TAGS = frozenset("head style script noscript template svg object iframe select option".split())
 VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 PARAGRAPH_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 ul ol table blockquote pre center".split())
 LINE_TAGS = frozenset("div li tr dd dt section article header footer address hr".split())
-HIDDEN_STYLE_RE = compile_re(
+HIDDEN_STYLE_RE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all|max-height\s*:\s*0(?![.\d])|font-size\s*:\s*0(?![.\d])"
     r"|opacity\s*:\s*0(?![.\d])",
     re.I,
 )
-HIDDEN_CLASS_RE = compile_re(r"preheader|gmail_quote|gmail_signature|moz-signature|signature|yahoo_quoted|x_gmail_quote", re.I)
-WS_RE = compile_re(r"[ \t\r\n\f\v]+")
-CHARSET_RE = compile_re(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+HIDDEN_CLASS_RE = re.compile(r"preheader|gmail_quote|gmail_signature|moz-signature|signature|yahoo_quoted|x_gmail_quote", re.I)
+WS_RE = re.compile(r"[ \t\r\n\f\v]+")
+CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
 class _VisibleText(HTMLParser):

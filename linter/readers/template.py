@@ -43,11 +43,9 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..email import Email, MergeField, TextBuilder
 from ..merge_tags import BRACKET_EXEMPT, MASTER_RE, is_sender_field, normalise_name, slot_of
-from ..recache import compile_re
-from . import _OPTIONAL_READERS, plain, register_text
+from . import plain
 
 MALFORMED = "M104"
-TEMPLATE_EXTS = _OPTIONAL_READERS["template"]
 
 _ENV = SandboxedEnvironment()
 
@@ -87,11 +85,11 @@ class Scan:
 
 # -- field names, slots and stand-ins -------------------------------------------------------
 _OTHER_STAND_INS = (
-    (compile_re(r"link|url|website|site|domain|calendly|booking"), "the link"),
-    (compile_re(r"city|location|region|state|country|town|area"), "Denver"),
-    (compile_re(r"industry|vertical|sector|market|niche"), "logistics"),
-    (compile_re(r"date|day|time|weekday|month"), "Tuesday"),
-    (compile_re(r"product|service|tool|feature|offer"), "the product"),
+    (re.compile(r"link|url|website|site|domain|calendly|booking"), "the link"),
+    (re.compile(r"city|location|region|state|country|town|area"), "Denver"),
+    (re.compile(r"industry|vertical|sector|market|niche"), "logistics"),
+    (re.compile(r"date|day|time|weekday|month"), "Tuesday"),
+    (re.compile(r"product|service|tool|feature|offer"), "the product"),
 )
 
 
@@ -189,7 +187,7 @@ def _classify_expression(inner: str, start: int, end: int, raw: str, guards: lis
     return _make_field(dotted, dialect, start, end, raw, fallback or _guarded(name, guards))
 
 
-_WORDS_RE = compile_re(r"^[\w.\- ]+$")
+_WORDS_RE = re.compile(r"^[\w.\- ]+$")
 
 
 def _short(raw: str) -> str:
@@ -548,17 +546,3 @@ def build_template(path: str, source: str, fmt: str = "template", sc: Scan | Non
     email.is_template = True
     email.reader_findings = list(sc.findings)
     return email
-
-
-HTML_START_RE = compile_re(r"\s*(?:\{[{%#][^\n]*\n\s*)*<(?:!doctype|html|head|body|table|div|p|span)\b", re.I)
-
-
-def read_template(path: str, source: str) -> Email:
-    if HTML_START_RE.match(source):
-        from . import html
-
-        return html.read_html_source(path, source, template=True)
-    return build_template(path, source)
-
-
-register_text(TEMPLATE_EXTS, read_template)
