@@ -5,7 +5,7 @@ findings nor the exit status."""
 import os
 import sys
 
-from conftest import run_cli
+from conftest import run_process
 
 DRAFT = "Subject: Quick question\n\nI hope this email finds you well. Do you have 15 minutes for a quick call?\n"
 
@@ -21,11 +21,11 @@ def plant(folder):
 
 def test_planted_cache_files_change_nothing(tmp_path):
     (tmp_path / "draft.txt").write_text(DRAFT)
-    clean = run_cli("check", "--no-model", "--format", "json", "draft.txt", cwd=tmp_path,
+    clean = run_process("check", "--no-model", "--format", "json", "draft.txt", cwd=tmp_path,
                     env={"HOME": str(tmp_path / "home0"), "XDG_CACHE_HOME": str(tmp_path / "xdg0")})
     for where in ("cache", "xdg/stoplint", "home/.cache/stoplint"):
         plant(tmp_path / where)
-    planted = run_cli("check", "--no-model", "--format", "json", "draft.txt", cwd=tmp_path,
+    planted = run_process("check", "--no-model", "--format", "json", "draft.txt", cwd=tmp_path,
                       env={"STOPLINT_CACHE_DIR": str(tmp_path / "cache"), "HOME": str(tmp_path / "home"),
                            "XDG_CACHE_HOME": str(tmp_path / "xdg")})
     assert clean.returncode == planted.returncode == 1, planted.stderr

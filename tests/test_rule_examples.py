@@ -6,25 +6,24 @@ import pytest
 
 from conftest import codes_of, rule_linter
 from linter.rulepack import load_rules
+from linter.rulepack.devtool import ExampleFailure
 
 RULES = load_rules()
 CASES = [
-    pytest.param(rule.code, kind, text, id=f"{rule.code}-{kind}-{i}")
+    pytest.param(rule.code, kind, i, text, id=f"{rule.code}-{kind}-{i}")
     for rule in RULES
     for kind in ("flag", "pass")
-    for i, text in enumerate(rule.examples.get(kind, []))
+    for i, text in enumerate(rule.examples.get(kind, []), start=1)
 ]
 
 
-@pytest.mark.parametrize("code,kind,text", CASES)
-def test_rule_example(code, kind, text):
+@pytest.mark.parametrize("code,kind,index,text", CASES)
+def test_rule_example(code, kind, index, text):
     ext = ".j2" if rule_is_template(code) else ".txt"
     linter = model_linter(code) if BY_CODE[code].kind == "model" else rule_linter(code)
     found = codes_of(linter.lint_text(text, path="example" + ext))
-    if kind == "flag":
-        assert code in found, f"{code} should flag:\n{text}"
-    else:
-        assert code not in found, f"{code} should not flag:\n{text}"
+    failure = ExampleFailure(BY_CODE[code], kind, index, text)
+    assert (code in found) == (kind == "flag"), f"{failure}\n{text}"
 
 
 #: Rules whose examples are plain text (a .txt), and templated-family rules about merge fields (a .j2).
@@ -49,23 +48,24 @@ def rule_is_template(code: str) -> bool:
 
 def test_every_rule_has_enough_examples():
     for rule in RULES:
-        assert len(rule.examples.get("flag", [])) >= 3, rule.code
-        assert len(rule.examples.get("pass", [])) >= 2, rule.code
+        for kind, least in (("flag", 3), ("pass", 2)):
+            got = len(rule.examples.get(kind, []))
+            assert got >= least, f"{rule.origin}: rule {rule.code} has {got} {kind} examples; give at least {least}"
 
 
 def test_rule_counts():
     by_family = {}
     for rule in RULES:
         by_family[rule.code[0]] = by_family.get(rule.code[0], 0) + 1
-    assert len(RULES) >= 60
+    assert len(RULES) >= 60, f"only {len(RULES)} built-in rules"
     for letter in "TSGQ":
-        assert by_family.get(letter, 0) >= 10, letter
+        assert by_family.get(letter, 0) >= 10, f"only {by_family.get(letter, 0)} {letter} rules"
 
 
 def test_every_rule_is_documented():
     for rule in RULES:
-        assert rule.message and rule.why and rule.instead and rule.name, rule.code
-        assert not rule.message.endswith("."), rule.code
+        assert rule.message and rule.why and rule.instead and rule.name, f"{rule.origin}: rule {rule.code} lacks a field"
+        assert not rule.message.endswith("."), f"{rule.origin}: rule {rule.code}: no full stop after the message"
 
 
 def test_builtin_regexes_pass_the_team_pack_checks():
@@ -129,3 +129,14 @@ def test_needle_prefilter_changes_no_finding():
         for email in read_path(str(path)):
             got = [(f.code, f.line, f.column) for f in sieved.analyze(email).findings]
             assert got == [(f.code, f.line, f.column) for f in plain.analyze(email).findings], path
+
+
+def test_every_example_failure_names_its_line():
+    """A failing example is reported at its own line of its pack (file:line)."""
+    from linter.rulepack.devtool import example_origins
+
+    for rule in RULES:
+        for kind in ("flag", "pass"):
+            lines = example_origins(rule, kind)
+            numbers = [int(where.rsplit(":", 1)[1]) for where in lines]
+            assert numbers == sorted(set(numbers)) and rule.origin not in lines, (rule.origin, kind, lines)

@@ -9,6 +9,7 @@ the tests prove the built-in packs' needles with it.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from re import _parser
 
 from ..api import Linter, Options
 from ..engine import regex_mode
+from ..resources import data_dir
 from ..taxonomy import Family
 from .loading import load_rules, pack_files
 from .schema import Rule
@@ -39,7 +41,44 @@ class ExampleFailure:
         if len(first) > 70:
             first = first[:69] + "…"
         what = "should be flagged but is not" if self.kind == "flag" else "should pass but is flagged"
-        return f"{self.rule.origin}: rule {self.rule.code}: {self.kind} example {self.index} {what}: {first!r}"
+        where = example_origins(self.rule, self.kind)[self.index - 1]
+        return f"{where}: rule {self.rule.code}: {self.kind} example {self.index} {what}: {first!r}"
+
+
+def example_origins(rule: Rule, kind: str) -> list[str]:
+    """``file:line`` of each of the rule's ``kind`` (flag, pass) examples in its pack (the
+    rule's own line for one that cannot be found there)."""
+    path, _, line = rule.origin.split(" (changed in ")[0].rpartition(":")
+    try:
+        source = _pack_text(path) if line.isdigit() else ""
+    except OSError:
+        source = ""
+    rule_start = sum(len(x) + 1 for x in source.split("\n")[: int(line or 1) - 1])
+    key = re.compile(rf"^\s*{kind}:", re.M).search(source, rule_start)
+    pos = key.start() if key else -1
+    out = []
+    for text in rule.examples.get(kind, []):
+        found = _find_example(source, pos, text) if pos >= 0 else -1
+        out.append(f"{path}:{source.count(chr(10), 0, found) + 1}" if found >= 0 else rule.origin)
+        pos = found + 1 if found >= 0 else pos
+    return out
+
+
+def _find_example(source: str, start: int, text: str) -> int:
+    """Where the example is written from ``start`` on (quoted, or its first line), or -1."""
+    quoted = json.dumps(text, ensure_ascii=False)[:61]  # with its opening quote
+    first = text.strip().splitlines()[0][:40] if text.strip() else ""
+    for needle in (quoted, quoted[1:], first):
+        found = source.find(needle, start) if needle else -1
+        if found >= 0:
+            return found
+    return -1
+
+
+def _pack_text(path: str) -> str:
+    if path.startswith("rules/"):  # a built-in pack: beside the package
+        return (data_dir("rules") / path.removeprefix("rules/")).read_text(encoding="utf-8")
+    return Path(path).read_text(encoding="utf-8")
 
 
 def pack_rules(folder: str, extra_folders: list[str] | tuple[str, ...] = ()) -> tuple[list[Rule], list[Rule]]:
