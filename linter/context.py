@@ -73,9 +73,6 @@ class Context:
     def ranges(self, scope: str) -> list[tuple[int, int]]:
         return self.parts.get(scope)
 
-    def tokens_in(self, scope: str) -> list[Token]:
-        return self._tokens_in_ranges(self.parts.get(scope))
-
     @functools.cached_property
     def _token_starts(self) -> list[int]:
         return self.doc.to_array("IDX").tolist() if len(self.doc) else []
@@ -100,10 +97,6 @@ class Context:
     def field_ranges(self) -> list[tuple[int, int]]:
         """Text ranges that are merge-field stand-ins, not the writer's words."""
         return [(f.text_start, f.text_end) for f in self.email.fields]
-
-    def is_field(self, token: Token) -> bool:
-        ranges = self.field_ranges
-        return bool(ranges) and inside(token.idx, ranges)
 
     @functools.cached_property
     def message_tokens(self) -> list[Token]:

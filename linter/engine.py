@@ -160,11 +160,7 @@ class Engine:
                         yield rule, Hit(m.start(), m.end())
         for rule in self.checks:
             for hit in CHECKS[rule.check](ctx, rule):
-                yield rule, hit
-        for code, s, e, message in ctx.email.reader_findings:
-            rule = by_code.get(code)
-            if rule is not None:
-                yield rule, Hit(-1 - s, -1 - e, message)  # negative: source offsets
+                yield rule, hit  # a negative hit is a reader's finding, in source offsets
 
     def _to_findings(self, ctx: Context, raw: list[tuple[Rule, Hit]]) -> list[Finding]:
         email = ctx.email

@@ -151,16 +151,6 @@ def ngrams(words: list[str] | tuple[str, ...], n_min: int = 1, n_max: int = 2) -
     return out
 
 
-def ngram_spans(tokens: list[Token], n_min: int, n_max: int) -> dict[str, list[tuple[int, int]]]:
-    """Each n-gram's text ranges in the email."""
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for n in range(n_min, n_max + 1):
-        for i in range(len(tokens) - n + 1):
-            gram = " ".join(t.text for t in tokens[i : i + n])
-            spans.setdefault(gram, []).append((tokens[i].start, tokens[i + n - 1].end))
-    return spans
-
-
 def gram_spans(tokens: list[Token], gram: str) -> list[tuple[int, int]]:
     """The text ranges of one n-gram (only the few a prediction shows are looked up)."""
     words = gram.split(" ")

@@ -34,9 +34,11 @@ ANGLE_PLACEHOLDER_RE = re.compile(r"<([A-Za-z][A-Za-z _'’-]{1,40})>")
 
 @check("reader_findings")
 def reader_findings(ctx, rule):
-    """Findings the reader made itself (malformed template syntax): the engine reports
-    ``Email.reader_findings`` for the rule's code, so there is nothing to search here."""
-    return ()
+    """The findings the reader made itself for this rule (malformed template syntax),
+    at their source offsets (a negative Hit: see ``engine``)."""
+    for code, s, e, message in ctx.email.reader_findings:
+        if code == rule.code:
+            yield Hit(-1 - s, -1 - e, message)
 
 
 @check("unfilled_placeholder")

@@ -1,6 +1,7 @@
 """The rule author's tools: run a pack's examples, and propose and prove regex needles.
 
     python -m linter.rulepack.devtool needles     # propose `needles:` for the built-in regex rules
+    python -m linter.rulepack.devtool docs        # write docs/rules.md from the packs
 
 Never imported when linting: ``stoplint rules --check`` runs examples through it, and
 the tests prove the built-in packs' needles with it.
@@ -20,6 +21,7 @@ from re import _parser
 from ..api import Linter, Options
 from ..engine import regex_mode
 from ..resources import data_dir
+from ..suppress import META_RULES
 from ..taxonomy import Family
 from .loading import load_rules, pack_files
 from .schema import Rule
@@ -242,16 +244,65 @@ def proposed_needles(rule: Rule, rank=None) -> frozenset[str] | None:
     return required_literals(rule.regex, rank)
 
 
+RULES_DOC = CHECKOUT / "docs" / "rules.md"
+DOCS_COMMAND = "python -m linter.rulepack.devtool docs"
+
+
+def documented_rules() -> list[Rule]:
+    """The built-in rules and the findings stoplint makes about suppressions (M901)."""
+    return sorted([*load_rules(), *META_RULES.values()], key=lambda r: r.code)
+
+
+def rules_markdown(rules: list[Rule]) -> str:
+    """docs/rules.md: every built-in rule, by family, with its why, instead and examples."""
+    out = [
+        "# Rules",
+        "",
+        f"<!-- Generated from rules/*.yml by `{DOCS_COMMAND}`; edit the packs, not this file. -->",
+        "",
+        f"{len(rules)} rules. `stoplint explain CODE` prints one of them; see CONTRIBUTING.md to add one.",
+    ]
+    for family in Family:
+        out += ["", f"## {family.heading} (`{family.letter}`, `{family.value}`)", ""]
+        out += ["| code | severity | what it flags |", "|---|---|---|"]
+        own = [r for r in rules if r.family is family]
+        out += [f"| [`{r.code}`](#{r.code.lower()}) | {r.severity} | {_cell(r.message)} |" for r in own]
+        for rule in own:
+            out += _rule_section(rule)
+    return "\n".join(out) + "\n"
+
+
+def _rule_section(rule: Rule) -> list[str]:
+    off = "" if rule.default else " Off by default: turn it on with `--extend-select`."
+    out = ["", f"### {rule.code}", "", f"**{rule.message}** ({rule.name}, {rule.severity}).{off}", ""]
+    out += [f"Why: {rule.why}", "", f"Instead: {rule.instead}"]
+    for kind, label in (("flag", "Flagged"), ("pass", "Not flagged")):
+        examples = rule.examples.get(kind, [])
+        if examples:
+            out += ["", f"{label}:", ""] + [f"- {_cell(text)}" for text in examples]
+    return out
+
+
+def _cell(text: str) -> str:
+    """One line of Markdown: line breaks shown as ⏎, pipes and tags escaped."""
+    one = " ⏎ ".join(line.strip() for line in text.strip().splitlines() if line.strip())
+    return one.replace("|", "\\|").replace("<", "&lt;").replace("*", "\\*").replace("_", "\\_")
+
+
 def main(argv: list[str]) -> int:
-    if argv != ["needles"]:
-        print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
-        return 2
-    rank = needle_share(reference_emails())
-    for rule in load_rules():
-        found = proposed_needles(rule, rank)
-        if found is not None and found != rule.needles:
-            print(f"{rule.origin}: {rule.code}\n    needles: {json.dumps(sorted(found))}")
-    return 0
+    if argv == ["needles"]:
+        rank = needle_share(reference_emails())
+        for rule in load_rules():
+            found = proposed_needles(rule, rank)
+            if found is not None and found != rule.needles:
+                print(f"{rule.origin}: {rule.code}\n    needles: {json.dumps(sorted(found))}")
+        return 0
+    if argv == ["docs"]:
+        RULES_DOC.write_text(rules_markdown(documented_rules()), encoding="utf-8")
+        print(f"wrote {RULES_DOC}")
+        return 0
+    print("\n".join(line.strip() for line in __doc__.strip().splitlines()[2:4]), file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":
