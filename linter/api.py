@@ -11,6 +11,7 @@ from . import scoring
 from .email import Email
 from .engine import Analysis, Engine, Finding
 from .gate import score_finding
+from .model import load_default_model
 from .readers import InputError, read_bytes, read_path
 from .rulepack import Rule, load_rules, matches_selector, select_rules
 from .suppress import apply_suppressions
@@ -81,7 +82,7 @@ class Linter:
         o = self.options
         self.rules = select_rules(all_rules, o.select, o.ignore, o.extend_select)
         self.engine = Engine(self.rules)
-        self.model = _load_model() if o.use_model else None
+        self.model = load_default_model() if o.use_model else None
 
     # -- entry points --------------------------------------------------------------
     def lint_text(self, text: str, path: str = "<stdin>", ext: str | None = None) -> list[FileResult]:
@@ -163,12 +164,6 @@ def glob_match(path: str, pattern: str, base: str | None = None) -> bool:
     if not rel.startswith(os.pardir + os.sep) and rel != os.pardir:
         names.append(rel.replace(os.sep, "/"))
     return any(fnmatch.fnmatch(name, pattern) for name in names)
-
-
-def _load_model():
-    from .model import load_default_model
-
-    return load_default_model()
 
 
 def lint_text(text: str, path: str = "<stdin>", options: Options | None = None) -> list[FileResult]:

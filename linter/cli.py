@@ -282,7 +282,7 @@ def _configured_rules(config_path: str | None, isolated: bool) -> list:
 
 def _check_pack(folder: str, others: list[str]) -> None:
     """`stoplint rules --check FOLDER`: exit 2 if the pack is invalid, 1 if an example fails."""
-    from .rulepack import pack_rules, run_pack_examples
+    from .rulepack.devtool import pack_rules, run_pack_examples
 
     own, changed = pack_rules(folder, others)
     failures = run_pack_examples(own, [*others, folder])

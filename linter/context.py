@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
 from .email import Email
 from .parts import Parts
-from .recache import compile_re
 
+#: The writer's words and the reader's, as spaCy's tokens (it splits "we're" into "we"
+#: and "'re"), and their contracted forms, which the model's features keep whole.
 SELF_WORDS = frozenset("i me my mine myself we us our ours ourselves".split())
 YOU_WORDS = frozenset("you your yours yourself yourselves".split())
+SELF_CONTRACTIONS = frozenset("i'm i've i'd i'll we're we've we'd we'll".split())
+YOU_CONTRACTIONS = frozenset("you're you've you'd you'll".split())
 MONTHS = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split()
@@ -25,7 +29,7 @@ _NOT_NAMES = frozenset(
     "ceo cto cfo coo cmo vp svp evp sdr bdr ae am csm hr it b2b b2c saas ai ml roi kpi crm erp seo "
     "faq tl;dr fyi asap re fwd fw".split()
 )
-_NUMBER_RE = compile_re(r"\d")
+_NUMBER_RE = re.compile(r"\d")
 #: A capitalised word right after these starts a clause; its capital says nothing.
 _CLAUSE_BREAKS = frozenset({".", "!", "?", ":", "\n", "—", "-"})
 
@@ -69,9 +73,6 @@ class Context:
     def ranges(self, scope: str) -> list[tuple[int, int]]:
         return self.parts.get(scope)
 
-    def tokens_in(self, scope: str) -> list[Token]:
-        return self._tokens_in_ranges(self.parts.get(scope))
-
     @functools.cached_property
     def _token_starts(self) -> list[int]:
         return self.doc.to_array("IDX").tolist() if len(self.doc) else []
@@ -96,10 +97,6 @@ class Context:
     def field_ranges(self) -> list[tuple[int, int]]:
         """Text ranges that are merge-field stand-ins, not the writer's words."""
         return [(f.text_start, f.text_end) for f in self.email.fields]
-
-    def is_field(self, token: Token) -> bool:
-        ranges = self.field_ranges
-        return bool(ranges) and inside(token.idx, ranges)
 
     @functools.cached_property
     def message_tokens(self) -> list[Token]:

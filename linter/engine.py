@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -15,7 +15,6 @@ from .context import Context
 from .email import Email
 from .nlp import get_nlp
 from .parts import find_parts
-from .recache import compile_re
 from .rulepack import Rule, RuleError
 from .taxonomy import Family, Severity
 
@@ -76,7 +75,6 @@ class Engine:
         self.phrases_cased = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.tokens = Matcher(nlp.vocab, validate=True)
         self.regexes: list[_RegexRule] = []
-        self._analyzed = 0
         self.checks: list[Rule] = []
         self.unless = {r.code: r.unless for r in rules if r.unless}  # compiled on first use
         for rule in rules:
@@ -97,17 +95,6 @@ class Engine:
         self._index_needles()
 
     # -- running -------------------------------------------------------------
-    #: The built-in rules' needles come with the rule index; reading them off a team
-    #: pack's regexes costs about as much as scanning a few emails saves, so a run
-    #: over a handful of emails (one draft) skips it.
-    NEEDLES_AFTER = 8
-
-    def _add_needles(self) -> None:
-        for entry in self.regexes:
-            if not entry.rule.needles_known:
-                entry.needles = regex_needles(entry.rule)
-        self._index_needles()
-
     def _index_needles(self) -> None:
         """One Aho-Corasick automaton over every rule's needles: a single pass over an
         email finds which of them it contains (in C), where a substring test per needle
@@ -124,9 +111,6 @@ class Engine:
             self.needle_finder = automaton
 
     def analyze(self, email: Email, doc: Doc | None = None) -> Analysis:
-        self._analyzed += 1
-        if self._analyzed == self.NEEDLES_AFTER:
-            self._add_needles()
         if doc is None:
             doc = self.nlp(email.text)
         ctx = Context(email=email, doc=doc, parts=find_parts(email, doc))
@@ -176,11 +160,7 @@ class Engine:
                         yield rule, Hit(m.start(), m.end())
         for rule in self.checks:
             for hit in CHECKS[rule.check](ctx, rule):
-                yield rule, hit
-        for code, s, e, message in ctx.email.reader_findings:
-            rule = by_code.get(code)
-            if rule is not None:
-                yield rule, Hit(-1 - s, -1 - e, message)  # negative: source offsets
+                yield rule, hit  # a negative hit is a reader's finding, in source offsets
 
     def _to_findings(self, ctx: Context, raw: list[tuple[Rule, Hit]]) -> list[Finding]:
         email = ctx.email
@@ -242,11 +222,6 @@ def regex_mode(rule: Rule) -> tuple[int, bool]:
     return re.M, True
 
 
-def regex_needles(rule: Rule, rank: Callable[[frozenset[str]], float] | None = None) -> frozenset[str] | None:
-    """The needles of a rule's regex, when it runs on lower-cased text (else None)."""
-    return required_literals(rule.regex, rank) if regex_mode(rule)[1] else None
-
-
 class _RegexRule:
     """A regex rule as the engine runs it: compiled the first time an email could match."""
 
@@ -255,80 +230,10 @@ class _RegexRule:
     def __init__(self, rule: Rule):
         self.rule = rule
         self.flags, self.lowered = regex_mode(rule)
-        self.needles = rule.needles if rule.needles_known else None
+        self.needles = rule.needles if self.lowered else None  # lower-case words: for lowered text only
         self.needle_ids: frozenset[int] | None = None  # the needles' numbers in the engine's automaton
         self.pattern: re.Pattern | None = None
 
     def compile(self) -> re.Pattern:
-        self.pattern = compile_re(self.rule.regex, self.flags)
+        self.pattern = re.compile(self.rule.regex, self.flags)
         return self.pattern
-
-
-def required_literals(regex: str, rank: Callable[[frozenset[str]], float] | None = None) -> frozenset[str] | None:
-    """Strings one of which every match of ``regex`` contains, or None if no useful set
-    can be read off the pattern.
-
-    Most rules match nothing in most emails; a substring test for these needles (fast,
-    in C) lets the engine skip a regex scan that cannot succeed. The analysis is
-    conservative: a sequence needs what any one of its items needs, an alternation
-    one of what its branches need, a repeat of at least one what its item needs, and
-    a run of literal characters needs that exact text; anything else needs nothing
-    it can name.
-
-    Where a sequence offers several sets, ``rank`` picks one: it gives the share of
-    emails a set would let through (``rules/index.json`` is built with the share of
-    the project's own example emails containing a needle, so a rare ``#`` beats a
-    common ``your``). Without it the set whose shortest needle is longest wins, and a
-    set with a needle shorter than three characters is not used.
-    """
-    from re import _constants as C
-    from re import _parser
-
-    def score(c: frozenset[str]) -> tuple:
-        if rank is not None:
-            return (-rank(c), min(map(len, c)))
-        return (min(map(len, c)), -len(c))
-
-    def of_sequence(items) -> frozenset[str] | None:
-        candidates: list[frozenset[str]] = []
-        run: list[str] = []
-        for op, av in list(items) + [(None, None)]:
-            if op is C.LITERAL:
-                run.append(chr(av))
-                continue
-            if run:
-                candidates.append(frozenset(["".join(run)]))
-            run = []
-            if op is not None:
-                found = of_item(op, av)
-                if found:
-                    candidates.append(found)
-        return max(candidates, key=score, default=None)
-
-    def of_item(op, av) -> frozenset[str] | None:
-        if op is C.SUBPATTERN:
-            return of_sequence(av[-1])
-        if op is C.BRANCH:
-            branches = [of_sequence(b) for b in av[1]]
-            if any(b is None for b in branches):
-                return None
-            return frozenset().union(*branches)
-        if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
-            return of_sequence(av[2])
-        return None
-
-    try:
-        found = of_sequence(_parser.parse(regex))
-    except Exception:  # noqa: BLE001 - no needles is always safe
-        return None
-    if not found:
-        return None
-    if rank is not None:
-        return found if rank(found) <= MAX_NEEDLE_SHARE else None
-    if min(map(len, found)) < 3:
-        return None  # too short to rule much out
-    return found
-
-
-#: A needle set that lets more than this share of emails through is not worth testing.
-MAX_NEEDLE_SHARE = 0.9

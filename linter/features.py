@@ -32,11 +32,11 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .checks import Folded
-from .context import inside
-from .recache import compile_re
+from .context import SELF_CONTRACTIONS, SELF_WORDS, YOU_CONTRACTIONS, YOU_WORDS, inside
+from .scoring import combine
+from .merge_tags import SLOT_KINDS, TEXT_TAG_RES, looks_like_slot, slot_of_tag_text
 from .taxonomy import Family
 
-SLOT_KINDS = ("name", "company", "title", "research", "other")
 NUMBER_TOKEN = "<num>"
 #: The families whose hit counts are features (the model's own rule kind never is), by
 #: their key in feature names.  The shipped model was trained when the merge-field
@@ -66,31 +66,7 @@ DEFAULT_ANALYZER = {
 }
 
 # Words, numbers (with their unit signs), and the punctuation that carries tone.
-_TOKEN_RE = compile_re(r"[$£€]?\d[\d,.:]*(?:%|k\b|x\b|m\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*|[?!]")
-
-# Merge tags the plain reader leaves in the text (a template reader, if any, has already
-# turned its fields into Email.fields, which win).  Order matters: longest forms first.
-_TAG_RES = (
-    compile_re(r"\{\{\{?\s*([^{}\n]{1,80}?)\s*\}?\}\}"),  # {{ first_name }}, {{{x}}}
-    compile_re(r"\*\|([A-Z0-9_:]{1,40})\|\*"),  # *|FNAME|*
-    compile_re(r"%%?([A-Za-z][\w.]{0,40})%%?"),  # %FIRSTNAME%
-    compile_re(r"\{([^{}\n]{1,80})\}"),  # {FirstName}, {Hi|Hello}
-    compile_re(r"\[([^\[\]\n]{2,120})\](?!\()"),  # [First Name], [specific metric...]; not [a](b)
-    compile_re(r"<<\s*([^<>\n]{1,60}?)\s*>>"),  # <<Company>>
-)
-_SLOT_WORDS = (
-    ("research", compile_re(
-        r"specific|insert|personali[sz]|observ|recent|research|mention|detail|reference|custom|relevant|"
-        r"pain|problem|challenge|trigger|metric|result|news|article|post|podcast|report|achievement|"
-        r"compliment|reason|goal|initiative|announcement|project|funding|hire|hiring|launch|stat|"
-        r"outcome|case|example|insight|point|note|something|why|how|what|which", re.I)),
-    ("name", compile_re(r"\b(?:first|last|full|given|sur)?_?name\b|fname|lname|firstname|lastname|contact|prospect|"
-                        r"recipient|^name$|first[ _]?name|full[ _]?name", re.I)),
-    ("company", compile_re(r"company|organi[sz]ation|\borg\b|account|business|brand|firm|employer|school|"
-                           r"agency|startup|store|shop|team|publication|outlet|website|domain", re.I)),
-    ("title", compile_re(r"title|role|position|\bjob\b|department|seniority|function", re.I)),
-)
-
+_TOKEN_RE = re.compile(r"[$£€]?\d[\d,.:]*(?:%|k\b|x\b|m\b)?|[^\W\d_]+(?:['’][^\W\d_]+)*|[?!]")
 
 class Token(NamedTuple):
     """One feature token (a tuple: emails have hundreds, made at lint time)."""
@@ -112,56 +88,23 @@ class EmailFeatures:
         return [t.text for t in self.tokens]
 
 
-def slot_kind(name: str) -> str:
-    """The kind of slot a merge field's name (or bracketed instruction) asks for."""
-    raw = name.strip()
-    if "|" in raw and not raw.lower().startswith(("default", "fallback")):
-        # spintax {Hi|Hello} or a filter {{ name | default("there") }}
-        head = raw.split("|", 1)[0].strip()
-        if re.fullmatch(r"[\w. ]{1,40}", head) and ("(" in raw or ":" in raw):
-            raw = head
-        else:
-            return "other"
-    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", raw).replace("_", " ").replace(".", " ").strip()
-    n_words = len(words.split())
-    research = _SLOT_WORDS[0][1]
-    if n_words >= 4 or (n_words >= 2 and research.search(words)):
-        return "research"
-    for kind, pattern in _SLOT_WORDS[1:]:
-        if pattern.search(words) or pattern.search(raw):
-            if kind == "name" and re.search(r"my|sender|your|rep|signature|company", words, re.I):
-                return "company" if re.search(r"company", words, re.I) else "other"
-            return kind
-    if research.search(words):
-        return "research"
-    return "other"
-
-
 def _field_ranges(email) -> list[tuple[int, int, str]]:
     """(text_start, text_end, slot) of every merge field in the email's text."""
     out = [(f.text_start, f.text_end, f.slot if f.slot in SLOT_KINDS else "other") for f in email.fields]
     taken = [(s, e) for s, e, _ in out]
     text = email.text
-    for pattern in _TAG_RES:
+    for pattern in TEXT_TAG_RES:
         for m in pattern.finditer(text):
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
                 continue
             inner = m.group(1)
-            if pattern.pattern.startswith(r"\[") and not _looks_like_slot(inner):
+            if pattern.pattern.startswith(r"\[") and not looks_like_slot(inner):
                 continue
             taken.append((s, e))
-            out.append((s, e, slot_kind(inner)))
+            out.append((s, e, slot_of_tag_text(inner)))
     out.sort()
     return out
-
-
-def _looks_like_slot(inner: str) -> bool:
-    """Square brackets are also prose ("[sic]", "[1]"); a slot is a placeholder."""
-    inner = inner.strip()
-    if not inner or inner.isdigit() or inner.lower() in {"sic", "x", "edit", "link"}:
-        return inner.lower() == "link"
-    return inner[0].isupper() or inner.isupper() or "_" in inner or len(inner.split()) >= 2
 
 
 def _folded(text: str) -> str | None:
@@ -208,16 +151,6 @@ def ngrams(words: list[str] | tuple[str, ...], n_min: int = 1, n_max: int = 2) -
     return out
 
 
-def ngram_spans(tokens: list[Token], n_min: int, n_max: int) -> dict[str, list[tuple[int, int]]]:
-    """Each n-gram's text ranges in the email."""
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for n in range(n_min, n_max + 1):
-        for i in range(len(tokens) - n + 1):
-            gram = " ".join(t.text for t in tokens[i : i + n])
-            spans.setdefault(gram, []).append((tokens[i].start, tokens[i + n - 1].end))
-    return spans
-
-
 def gram_spans(tokens: list[Token], gram: str) -> list[tuple[int, int]]:
     """The text ranges of one n-gram (only the few a prediction shows are looked up)."""
     words = gram.split(" ")
@@ -238,8 +171,6 @@ def family_counts(findings: Iterable, strong: bool = False) -> dict[str, int]:
 
 def dense_features(metrics: dict[str, float], findings: list) -> dict[str, float]:
     """Rule hits and metrics as named numbers (before the model's scaling)."""
-    from .scoring import combine
-
     out: dict[str, float] = {}
     counts = family_counts(findings)
     strong = family_counts(findings, strong=True)
@@ -263,12 +194,10 @@ def dense_features(metrics: dict[str, float], findings: list) -> dict[str, float
     return out
 
 
-_SELF_START = frozenset("i i'm i've i'd i'll we we're we've we'd we'll my our us me".split())
-_YOU_START = frozenset("you you're you've you'd you'll your yours".split())
-_TIME_ASK = compile_re(
+_TIME_ASK = re.compile(
     r"\b(?:call|chat|meeting|meet|demo|minutes|mins|calendar|calendly|zoom|coffee|time\s+(?:this|next)|"
     r"hop\s+on|jump\s+on|schedule|slot|availability|available)\b", re.I)
-_INTEREST_ASK = compile_re(
+_INTEREST_ASK = re.compile(
     r"\b(?:worth|interested|open\s+to|make\s+sense|useful|helpful|relevant|want\s+me\s+to|should\s+i|"
     r"curious|mind\s+if|would\s+it\s+help)\b", re.I)
 # Vague value words (RUBRIC.md section 3), counted, not flagged: the rules point at them.
@@ -280,10 +209,8 @@ _VAGUE = frozenset(
 )
 
 
-_YOU_WORDS = frozenset("you you're you've you'd you'll your yours yourself".split())
-_SELF_WORDS = frozenset("i i'm i've i'd i'll me my mine we we're we've we'd we'll us our ours".split())
 # A hypothesis about the reader's problem (RUBRIC.md "What good looks like").
-_HYPOTHESIS = compile_re(
+_HYPOTHESIS = re.compile(
     r"\b(?:you(?:['’]re|\s+are)?\s+(?:probably|likely|possibly)|you\s+(?:might|may)\s+(?:be|have|find|see|run)|"
     r"(?:usually|often|typically)\s+(?:means|leads|ends)|chances\s+are|i(?:['’]d|\s+would)\s+guess|my\s+guess|"
     r"i\s+suspect|i\s+imagine|i\s+bet|if\s+you['’]re\s+like|guessing|"
@@ -292,15 +219,22 @@ _HYPOTHESIS = compile_re(
     r"cfos|ctos|vps|heads)\s+(?:\w+\s+){0,3}(?:struggle|find|end\s+up|spend|run\s+into|deal|lose|waste|tell\s+us|say))\b",
     re.I)
 # The writer introducing themselves ("my name is", "I'm the …", "we are a …").
-_SELF_INTRO = compile_re(
+#: Whose sentence it is, on feature tokens (contractions whole).  The shipped model was
+#: trained without the plural reflexives here; the next retraining can keep them.
+_MODEL_SELF_WORDS = (SELF_WORDS | SELF_CONTRACTIONS) - {"myself", "ourselves"}
+_MODEL_YOU_WORDS = (YOU_WORDS | YOU_CONTRACTIONS) - {"yourselves"}
+#: Words that open a sentence about the writer or about the reader.
+SELF_OPENERS = _MODEL_SELF_WORDS - {"mine", "ours"}
+YOU_OPENERS = _MODEL_YOU_WORDS - {"yourself"}
+_SELF_INTRO = re.compile(
     r"\b(?:my\s+name\s+is|i\s+am\s+(?:a|an|the)\b|i['’]m\s+(?:a|an|the)\b|we\s+are\s+(?:a|an|the)\b|"
     r"we['’]re\s+(?:a|an|the)\b|i\s+work\s+(?:at|for|with)|i\s+(?:lead|run|head)\b|"
     r"(?:ceo|founder|co-founder|director|manager|head)\s+(?:of|at)\b)", re.I)
 # Proof: a sentence with a name and a number and a result verb ("Halden cut returns by 30%").
-_PROOF_VERB = compile_re(
+_PROOF_VERB = re.compile(
     r"\b(?:helped|help(?:ing)?|worked\s+with|using\s+us|use\s+us|switched|moved|cut|saved|grew|reduced|increased|"
     r"went\s+from|booked|customers?|clients?)\b", re.I)
-_CAPITALISED = compile_re(r"\b[A-Z][a-zA-Z&]+")
+_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z&]+")
 #: The two whole-email counts, run on the lower-cased text without re.I (faster, same count).
 _HYPOTHESIS_FOLDED = Folded(_HYPOTHESIS.pattern)
 _TIME_ASK_FOLDED = Folded(_TIME_ASK.pattern)
@@ -324,9 +258,9 @@ def sentence_features(ctx, tokens: list[Token]) -> dict[str, float]:
             words = set(_TOKEN_RE.findall(sentence))
         else:  # lower-casing changed the length (e.g. "İ"): split first, as words
             words = {m.group().lower().replace("’", "'") for m in _TOKEN_RE.finditer(text, s, e)}
-        has_you = not words.isdisjoint(_YOU_WORDS)
+        has_you = not words.isdisjoint(_MODEL_YOU_WORDS)
         you_s += has_you
-        self_only += (not has_you) and not words.isdisjoint(_SELF_WORDS)
+        self_only += (not has_you) and not words.isdisjoint(_MODEL_SELF_WORDS)
         names = [m for m in _CAPITALISED.finditer(text, s, e)
                  if m.start() > s + 1 and m.group() != "I" and not inside(m.start(), fields)]
         i = bisect.bisect_left(numbers, s)
@@ -356,8 +290,8 @@ def text_features(ctx, tokens: list[Token]) -> dict[str, float]:
     for s, e in body:
         first = _TOKEN_RE.search(text, s, e)
         word = first.group().lower().replace("’", "'") if first else ""
-        self_start += word in _SELF_START
-        you_start += word in _YOU_START
+        self_start += word in SELF_OPENERS
+        you_start += word in YOU_OPENERS
     n = max(len(body), 1)
     opener = body[0] if body else (0, 0)
     first_word = _TOKEN_RE.search(text, *opener) if body else None
@@ -370,7 +304,7 @@ def text_features(ctx, tokens: list[Token]) -> dict[str, float]:
     out = {
         "text:self_start_share": self_start / n,
         "text:you_start_share": you_start / n,
-        "text:opens_with_self": float(bool(first_word) and first_word.group().lower().replace("’", "'") in _SELF_START),
+        "text:opens_with_self": float(bool(first_word) and first_word.group().lower().replace("’", "'") in SELF_OPENERS),
         "text:time_ask": float(bool(_TIME_ASK.search(cta_text))),
         "text:interest_ask": float(bool(_INTEREST_ASK.search(cta_text))),
         "text:time_words": math.log1p(_TIME_ASK_FOLDED.count(ctx)),

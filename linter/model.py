@@ -28,9 +28,12 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from . import features
+from .engine import MAX_TEXT_CHARS, Engine, Finding
+from .resources import data_dir
+from .rulepack import load_rules
+from .taxonomy import MODEL_LABELS as LABELS
 
 FORMAT = "stoplint-model/1"
-LABELS = ("stop", "templated", "seller_centric", "generic")
 MODEL_FILE = "stoplint-model.json"
 #: How many contributions a prediction lists (strongest first): pushing up, pulling down.
 TOP_UP, TOP_DOWN = 8, 4
@@ -48,8 +51,6 @@ class ModelError(Exception):
 
 
 def _model_path():
-    from .resources import data_dir
-
     return data_dir("models") / MODEL_FILE
 
 
@@ -81,9 +82,6 @@ def default_model_version() -> str:
 def feature_engine():
     """An engine over every built-in rule: the rule-hit features do not depend on the
     user's selection."""
-    from .engine import Engine
-    from .rulepack import load_rules
-
     return Engine([r for r in load_rules() if r.kind != "model"])
 
 
@@ -148,7 +146,6 @@ class Model:
         key = tuple(r.code for r in builtin)
         engine = self._engines.get(key)
         if engine is None:
-            from .engine import Engine
 
             engine = self._engines[key] = Engine(builtin)
         return engine
@@ -267,7 +264,6 @@ class Model:
         return item
 
     def _finding(self, analysis, tokens, rule, p_stop: float, contributions: list[dict[str, Any]]):
-        from .engine import MAX_TEXT_CHARS, Finding
 
         email = analysis.email
         grams = list(itertools.islice(
@@ -331,7 +327,6 @@ def _model_rule(linter):
 
 @functools.cache
 def _builtin_model_rules() -> tuple:
-    from .rulepack import load_rules
 
     return tuple(r for r in load_rules() if r.kind == "model")
 

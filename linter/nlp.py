@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from collections.abc import Iterable, Iterator
 
 import numpy
@@ -28,10 +29,9 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab, create_vocab
 
-from .recache import compile_re
 
 _CLOSERS = set(".!?:;,")
-_LINE_BREAK = compile_re(r"[ \t]*\n\s*")
+_LINE_BREAK = re.compile(r"[ \t]*\n\s*")
 
 
 def _line_break_starts(text: str, starts: list[int]) -> list[int]:
@@ -114,9 +114,9 @@ class Pipeline:
         self.tokenizer = Tokenizer(
             self.vocab,
             rules=None,
-            prefix_search=compile_re(_joined(defaults.prefixes, "^{}")).search,
-            suffix_search=compile_re(_joined(defaults.suffixes, "{}$")).search,
-            infix_finditer=compile_re(_joined(defaults.infixes, "{}")).finditer,
+            prefix_search=re.compile(_joined(defaults.prefixes, "^{}")).search,
+            suffix_search=re.compile(_joined(defaults.suffixes, "{}$")).search,
+            infix_finditer=re.compile(_joined(defaults.infixes, "{}")).finditer,
             token_match=defaults.token_match,
             url_match=defaults.url_match,
         )

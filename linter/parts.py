@@ -14,22 +14,21 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from .email import Email
-from .recache import compile_re
 
-GREETING_RE = compile_re(
+GREETING_RE = re.compile(
     r"""[ \t]*(?:
         (?:hi|hello|hey|hiya|howdy|dear|greetings|good\s(?:morning|afternoon|evening)|yo)\b[^\n,.!?—–:]{0,50}[,.!—–:]?
       | (?-i:[A-Z][\w'’.-]*(?:[ \t][A-Z][\w'’.-]*){0,2})[ \t]*[,—–]    # "Steve —", "Dr. Patel,"
     )""",
     re.X | re.I,
 )
-SIGNOFF_RE = compile_re(
+SIGNOFF_RE = re.compile(
     r"[ \t]*(?:best(?:\swishes|\sregards)?|regards|kind\sregards|warm(?:est)?\sregards|warmly|thanks(?:\sagain|\sso\smuch)?"
     r"|thank\syou|many\sthanks|cheers|sincerely|all\sthe\sbest|talk\ssoon|speak\ssoon|yours(?:\struly|\ssincerely)?"
     r"|respectfully|take\scare|with\sthanks|appreciate\sit|thx|rgds|br)\b[^\n]{0,25}$",
     re.I,
 )
-PS_RE = compile_re(r"[ \t]*p\.?\s?p?\.?\s?s\.?[\s:,.-]", re.I)
+PS_RE = re.compile(r"[ \t]*p\.?\s?p?\.?\s?s\.?[\s:,.-]", re.I)
 
 
 @dataclass
@@ -72,6 +71,8 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def find_parts(email: Email, doc: Doc) -> Parts:
+    """The email's parts (subject, greeting, body, sign-off, P.S., opener, ask), its
+    sentences and its body paragraphs, as text ranges."""
     text = email.text
     parts = Parts()
     ranges = parts.ranges
@@ -79,44 +80,52 @@ def find_parts(email: Email, doc: Doc) -> Parts:
     if email.subject_range:
         ranges["subject"] = [email.subject_range]
         body_start = email.subject_range[1]
-    end = len(text)
-    lines = [(s, e) for s, e in _lines(text, body_start, end)]
+    lines = list(_lines(text, body_start, len(text)))
     content = [(s, e) for s, e in lines if text[s:e].strip()]
+    msg_start = _greeting(text, content, ranges)
+    body = _body(text, content, msg_start, ranges)
+    _sentences(text, doc, body, parts)
+    parts.paragraphs = _paragraphs(text, lines, body)
+    linted = [r for name in ("subject", "greeting", "body", "signoff", "ps") for r in ranges.get(name, [])]
+    ranges["all"] = linted
+    ranges["message"] = [r for r in linted if r != email.subject_range]
+    return parts
 
-    # greeting: a short first line ("Hi Dana," / "Dana —"), or its prefix on a longer line
-    msg_start = content[0][0] if content else end
-    if content:
-        s, e = content[0]
-        m = GREETING_RE.match(text, s, e)
-        if m and (m.end() - s) <= 60 and (m.end() == e or text[m.end() - 1] in ",—–:!."):
-            g = _trim(text, s, m.end())
-            ranges["greeting"] = [g]
-            msg_start = m.end()
 
-    # P.S. and sign-off, found from the end
-    ps_start = None
-    for s, e in content:
-        if s >= msg_start and PS_RE.match(text, s, e):
-            ps_start = s
-            break
+def _greeting(text: str, content: list[tuple[int, int]], ranges: dict) -> int:
+    """Set the greeting: a short first line ("Hi Dana," / "Dana —"), or its prefix on a
+    longer line; return where the message after it starts."""
+    if not content:
+        return len(text)
+    s, e = content[0]
+    m = GREETING_RE.match(text, s, e)
+    if m and (m.end() - s) <= 60 and (m.end() == e or text[m.end() - 1] in ",—–:!."):
+        ranges["greeting"] = [_trim(text, s, m.end())]
+        return m.end()
+    return s
+
+
+def _body(text: str, content: list[tuple[int, int]], msg_start: int, ranges: dict) -> tuple[int, int]:
+    """Set the P.S. and the sign-off (found from the end) and the body between; return the body."""
+    end = len(text)
+    ps_start = next((s for s, e in content if s >= msg_start and PS_RE.match(text, s, e)), None)
     if ps_start is not None:
         ranges["ps"] = [_trim(text, ps_start, end)]
     tail_end = ps_start if ps_start is not None else end
-    signoff_start = None
-    for s, e in reversed([c for c in content if msg_start <= c[0] < tail_end]):
-        if SIGNOFF_RE.match(text, s, e):
-            signoff_start = s
-            break
+    candidates = reversed([c for c in content if msg_start <= c[0] < tail_end])
+    signoff_start = next((s for s, e in candidates if SIGNOFF_RE.match(text, s, e)), None)
+    body_end = tail_end
     if signoff_start is not None and _is_tail(text, content, signoff_start, tail_end):
         ranges["signoff"] = [_trim(text, signoff_start, tail_end)]
         body_end = signoff_start
-    else:
-        body_end = tail_end
     body = _trim(text, msg_start, body_end)
     if body[1] > body[0]:
         ranges["body"] = [body]
+    return body
 
-    # sentences
+
+def _sentences(text: str, doc: Doc, body: tuple[int, int], parts: Parts) -> None:
+    """The sentences, the body's sentences, the opener and the ask (the last question)."""
     for sent in doc.sents:
         s, e = _trim(text, sent.start_char, sent.end_char)
         if e > s:
@@ -127,13 +136,15 @@ def find_parts(email: Email, doc: Doc) -> Parts:
     ]
     if parts.body_sentences:
         first = parts.body_sentences[0]
-        ranges["opener"] = [(first[0], min(first[1], body[1]))]
+        parts.ranges["opener"] = [(first[0], min(first[1], body[1]))]
         asks = [x for x in parts.body_sentences if text[x[1] - 1] == "?"]
-        ranges["cta"] = [asks[-1] if asks else parts.body_sentences[-1]]
+        parts.ranges["cta"] = [asks[-1] if asks else parts.body_sentences[-1]]
 
-    # body paragraphs (blank-line separated)
-    para_start = None
-    last_end = None
+
+def _paragraphs(text: str, lines: list[tuple[int, int]], body: tuple[int, int]) -> list[tuple[int, int]]:
+    """The body's paragraphs (separated by blank lines)."""
+    out = []
+    para_start = last_end = None
     for s, e in lines:
         if not (body[0] <= s < body[1]) and not (s <= body[0] < e):
             continue
@@ -142,15 +153,11 @@ def find_parts(email: Email, doc: Doc) -> Parts:
                 para_start = max(s, body[0])
             last_end = min(e, body[1])
         elif para_start is not None:
-            parts.paragraphs.append((para_start, last_end))
+            out.append((para_start, last_end))
             para_start = None
     if para_start is not None:
-        parts.paragraphs.append((para_start, last_end))
-
-    linted = [r for name in ("subject", "greeting", "body", "signoff", "ps") for r in ranges.get(name, [])]
-    ranges["all"] = linted
-    ranges["message"] = [r for r in linted if r != email.subject_range]
-    return parts
+        out.append((para_start, last_end))
+    return out
 
 
 def _is_tail(text: str, content: list[tuple[int, int]], start: int, end: int) -> bool:

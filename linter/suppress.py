@@ -23,11 +23,10 @@ import re
 from dataclasses import dataclass, field
 
 from .engine import Finding
-from .recache import compile_re
 from .rulepack import Rule, matches_selector, valid_selector
 from .taxonomy import Family, Severity, family_named
 
-DIRECTIVE_RE = compile_re(
+DIRECTIVE_RE = re.compile(
     r"stoplint:\s*(?P<kind>disable-next-line|disable|enable)\b"
     r"(?:\s*=\s*(?P<codes>[A-Za-z]\w*(?:-\w+)*(?:\s*,\s*[A-Za-z]\w*(?:-\w+)*)*))?",
     re.I,

@@ -37,6 +37,8 @@ class Family(enum.StrEnum):
 DEPRECATED_NAMES = {"template": Family.MERGE_FIELD}
 #: The families with a sub-score (the model's labels); QUIT and merge-field count in the total.
 SCORED_FAMILIES = (Family.TEMPLATED, Family.SELLER_CENTRIC, Family.GENERIC)
+#: What the classifier predicts: the whole STOP signal and the scored families.
+MODEL_LABELS = ("stop", *(f.value for f in SCORED_FAMILIES))
 
 
 def family_named(name: str) -> Family | None:

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from . import __version__
+from .resources import builtin_pack_files
 
 
 def rules_version() -> str:
-    from .rulepack import builtin_pack_files, packs_digest
-
-    return packs_digest(builtin_pack_files())[:12]
+    """The first 12 hex digits of the SHA-256 of the built-in packs' names and texts."""
+    digest = hashlib.sha256()
+    for name, text in builtin_pack_files():
+        digest.update(name.encode())
+        digest.update(text.encode())
+    return digest.hexdigest()[:12]
 
 
 def model_version() -> str:
-    try:
-        from .model import default_model_version
-    except ModuleNotFoundError:
-        return "none"
+    # Imported here: --version should not pay for numpy and the model module.
+    from .model import default_model_version
+
     return default_model_version()
 
 

@@ -40,14 +40,6 @@ rules:
 """
 
 
-def pytest_configure(config):
-    """The tests and the stoplint processes they start keep compiled regexes in a folder
-    of their own, never in the user's cache."""
-    import tempfile
-
-    os.environ["STOPLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="stoplint-test-cache-")
-
-
 @functools.cache
 def rule_linter(code: str):
     """A rules-only linter with just one rule selected (cached per code)."""
@@ -67,13 +59,36 @@ def codes_of(results) -> list[str]:
     return [f.code for r in results for f in r.findings]
 
 
+def _cli_env(env: dict | None) -> dict:
+    full_env = {"NO_COLOR": "1", "FORCE_COLOR": None}
+    full_env.update(env or {})
+    return full_env
+
+
 def run_cli(*args: str, input: str | bytes | None = None, cwd: str | Path | None = None, env: dict | None = None):
-    """Run `python -m linter` as a user would; returns CompletedProcess with text output."""
-    full_env = dict(os.environ)
-    full_env.pop("FORCE_COLOR", None)
-    full_env["NO_COLOR"] = "1"
-    if env:
-        full_env.update(env)
+    """Run `stoplint ARGS` in this process (click's CliRunner) from ``cwd``, as a user
+    would from a shell; returns a CompletedProcess with text output."""
+    from click.testing import CliRunner
+
+    from linter.cli import main
+
+    data = input.encode() if isinstance(input, str) else input
+    old = os.getcwd()
+    os.chdir(cwd or ROOT)
+    try:
+        result = CliRunner().invoke(main, list(args), input=data if data is not None else b"", env=_cli_env(env))
+    finally:
+        os.chdir(old)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(["stoplint", *args], result.exit_code, result.stdout, result.stderr)
+
+
+def run_process(*args: str, input: str | bytes | None = None, cwd: str | Path | None = None, env: dict | None = None):
+    """Run `python -m linter ARGS` in a new process of this checkout: for what only a
+    real process shows (worker processes, a fresh start, the module entry point)."""
+    full_env = {k: v for k, v in {**os.environ, **_cli_env(env)}.items() if v is not None}
+    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     data = input.encode() if isinstance(input, str) else input
     proc = subprocess.run(
         [sys.executable, "-m", "linter", *args],

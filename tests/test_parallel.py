@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, run_cli, run_process
 from linter import Linter, Options
 from linter.run import PARALLEL_THRESHOLD, default_jobs, from_wire, run_files, to_wire
 
@@ -25,7 +25,7 @@ def many(tmp_path_factory):
 def test_same_bytes_as_one_job(many, fmt):
     args = ["check", "--no-model", "--format", fmt, str(many), str(EXAMPLES / "bad")]
     one = run_cli(*args, "--jobs", "1")
-    two = run_cli(*args, "--jobs", "2")
+    two = run_cli(*args, "--jobs", "2")  # workers are forked processes all the same
     assert one.returncode == two.returncode == 2  # broken.txt is unreadable
     assert one.stdout == two.stdout
     assert one.stdout.count("m29.txt") >= 1
@@ -67,6 +67,6 @@ def test_default_jobs():
 def test_bad_team_pack_reported_once_not_per_worker(many, tmp_path):
     (tmp_path / "bad.yml").write_text("rules:\n  - code: G950\n    severity: warning\n")
     (tmp_path / "cfg.toml").write_text(f'rules = ["{tmp_path}"]\n')
-    proc = run_cli("check", "--no-model", "--config", str(tmp_path / "cfg.toml"), "--jobs", "2", str(many))
+    proc = run_process("check", "--no-model", "--config", str(tmp_path / "cfg.toml"), "--jobs", "2", str(many))
     assert proc.returncode == 2
     assert proc.stderr.count("rule G950: missing field 'message'") == 1

@@ -159,8 +159,8 @@ def test_rules_check_reports_failing_examples(tmp_path):
     assert proc.returncode == 1
     assert f"{folder}/pack.yml:3: G950 synergy: 3 flag, 2 pass: FAILED" in proc.stdout
     assert proc.stderr.splitlines() == [
-        f"{folder}/pack.yml:3: rule G950: flag example 3 should be flagged but is not: 'So much energy.'",
-        f"{folder}/pack.yml:3: rule G950: pass example 2 should pass but is flagged: 'Such synergy.'",
+        f"{folder}/pack.yml:11: rule G950: flag example 3 should be flagged but is not: 'So much energy.'",
+        f"{folder}/pack.yml:12: rule G950: pass example 2 should pass but is flagged: 'Such synergy.'",
     ]
     assert proc.stdout.splitlines()[-1] == f"{folder}: 1 rule, 0 built-in changes, 5 examples: 2 failed"
 

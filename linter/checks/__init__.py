@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..recache import compile_re
 
 if TYPE_CHECKING:
     from ..context import Context
@@ -31,7 +30,7 @@ class Hit:
     message: str | None = None
 
 
-_ESCAPE = compile_re(r"\\.")
+_ESCAPE = re.compile(r"\\.")
 
 
 def folds_to_lower(pattern: str) -> bool:
@@ -52,21 +51,21 @@ class Folded:
     def __init__(self, pattern: str, flags: int = 0):
         if not folds_to_lower(pattern):
             raise ValueError(f"pattern has upper-case letters or inline flags: {pattern[:60]!r}")
-        self._plain = compile_re(pattern, flags)
+        self._plain = re.compile(pattern, flags)
         self._anycase = (pattern, flags | re.I)
 
     def count(self, ctx: Context) -> int:
         """How many non-overlapping matches the whole text holds."""
         low = ctx.lowered
         if low is None:
-            return len(compile_re(*self._anycase).findall(ctx.text))
+            return len(re.compile(*self._anycase).findall(ctx.text))
         return len(self._plain.findall(low))
 
     def search(self, ctx: Context, pos: int = 0, endpos: int | None = None) -> re.Match | None:
         low = ctx.lowered
         if low is None:
             text = ctx.text
-            return compile_re(*self._anycase).search(text, pos, len(text) if endpos is None else endpos)
+            return re.compile(*self._anycase).search(text, pos, len(text) if endpos is None else endpos)
         return self._plain.search(low, pos, len(low) if endpos is None else endpos)
 
 

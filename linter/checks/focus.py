@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..context import SELF_WORDS, YOU_WORDS, inside
-from ..recache import compile_re
 from . import Folded, Hit, check
 
 if TYPE_CHECKING:
@@ -96,7 +95,7 @@ def self_focus(ctx: Context, rule: Rule) -> Iterator[Hit]:
 
 
 # "strong" openers: the sender's name, title or company before anything about the buyer.
-_INTRO_STRONG = compile_re(
+_INTRO_STRONG = re.compile(
     r"""(?:
         (?:hi|hello|hey)?[\s,!.]*                                   # "Hi, my name is..."
         (?:
@@ -118,7 +117,7 @@ _INTRO_STRONG = compile_re(
     re.X | re.I,
 )
 # "mild" openers: "I'm Dana from Acme", "I'm Dana, founder of Acme".
-_INTRO_MILD = compile_re(
+_INTRO_MILD = re.compile(
     r"""(?i:hi|hello|hey)?[\s,!.]*
         (?i:i\s+am|i(?:'|’)m|this\s+is)\s+(?:\[[^\]\n]{1,30}\]|[A-Z{][\w}'’.-]*(?:\s+[A-Z][\w'’.-]*)?)\s*
         (?:,\s*(?i:the\s+|a\s+|an\s+)?[\w-]+(?:\s+[\w-]+){0,3}\s+(?i:of|at)\b|\s+(?i:from|with|at|of)\s+[A-Z\[{])""",
@@ -127,7 +126,7 @@ _INTRO_MILD = compile_re(
 
 
 # A stock pleasantry the real opener may follow.
-_PLEASANTRY = compile_re(
+_PLEASANTRY = re.compile(
     r"""(?:i\s+)?(?:hope|trust)\s+(?:this|that|you|all|your)\b[^.?!\n]{0,40}[.!]?$
       | (?:good\s+(?:morning|afternoon|day|evening)|greetings|happy\s+\w+)\b[^.?!\n]{0,20}[.!]?$""",
     re.X | re.I,
@@ -167,7 +166,7 @@ _ASK_WORDS = Folded(
     re.X,
 )
 # ...and what makes a sentence a request rather than a mention.
-_REQUEST = compile_re(
+_REQUEST = re.compile(
     r"""\?\s*$
       | \b(?:would|could|can|will)\s+you\b | \bdo\s+you\s+have\b | \bare\s+you\s+(?:open|free|available|around)\b
       | \b(?:can|could|shall)\s+we\b | \blet(?:'|’)?s\b | \blet\s+me\s+know\b
@@ -244,7 +243,7 @@ _LIST_INTRO = Folded(
         | \bwe(?:'|’)re\s+an?\s+[^\n]*?{_PRODUCT}\b | \bwe\s+are\s+an?\s+[^\n]*?{_PRODUCT}\b)[^\n]*:[*_\s]*$""",
     re.X,
 )
-_BULLET = compile_re(r"[ \t]*(?:[-*•·▪–]|\d+[.)])[ \t]+\S")
+_BULLET = re.compile(r"[ \t]*(?:[-*•·▪–]|\d+[.)])[ \t]+\S")
 # The seller's product with an offering verb, in a sentence.
 _SENTENCE_INTRO = Folded(
     rf"""\b(?:our|my)\s+(?:[\w-]+\s+){{0,3}}?{_PRODUCT}\b[^.?!\n]*?\b{_OFFER_VERB}\b
@@ -252,7 +251,7 @@ _SENTENCE_INTRO = Folded(
       | \b(?:we\s+are|we(?:'|’)re)\s+an?\s+[^.?!\n]*?{_PRODUCT}\s+(?:that|which)\s+[^.?!\n]*?\b{_OFFER_VERB}\b""",
     re.X,
 )
-_ITEM_SEP = compile_re(r",\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|&)\s+")
+_ITEM_SEP = re.compile(r",\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|&)\s+")
 
 
 @check("feature_dump")

@@ -13,18 +13,17 @@ from collections.abc import Iterator
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from ..context import inside
-from ..recache import compile_re
 from . import Folded, Hit, check
 
 # -- shared helpers ----------------------------------------------------------------
 
 #: Placeholders and merge tags: their capitals are a template's, not the writer's voice.
-PLACEHOLDER_RE = compile_re(
+PLACEHOLDER_RE = re.compile(
     r"\[[^\]\n]{0,80}\]|\{\{?[^}\n]{0,80}\}\}?|%[A-Za-z_]{1,40}%|\*\|[A-Za-z_]{1,40}\|\*|<[^>\n]{0,80}>"
 )
-URL_RE = compile_re(r"\bhttps?://[^\s<>()\"']+|\bwww\.[^\s<>()\"']+", re.I)
-EMAIL_ADDRESS_RE = compile_re(r"\S+@\S+\.\w+")
-LINK_PLACEHOLDER_RE = compile_re(
+URL_RE = re.compile(r"\bhttps?://[^\s<>()\"']+|\bwww\.[^\s<>()\"']+", re.I)
+EMAIL_ADDRESS_RE = re.compile(r"\S+@\S+\.\w+")
+LINK_PLACEHOLDER_RE = re.compile(
     r"[\[{]{1,2}[^\]}\n]{0,40}\b(?:link|url|calendly|website)\b[^\]}\n]{0,40}[\]}]{1,2}", re.I
 )
 
@@ -52,7 +51,7 @@ def _placeholder_spans(ctx) -> list[tuple[int, int]]:
 
 # -- exclamation marks -------------------------------------------------------------
 
-BANG_RE = compile_re(r"!+")
+BANG_RE = re.compile(r"!+")
 
 
 @check("exclamations")
@@ -128,11 +127,11 @@ PLACEHOLDER_WORDS = frozenset(
     "recipient sender contact prospect placeholder tbd".split()
 )
 COMMON_WORDS = (frozenset(w for w in STOP_WORDS if w.isalpha()) | SHOUT_WORDS) - ACRONYMS
-CAPS_WORD_RE = compile_re(r"(?<![\w@/&.#-])[A-Za-z][A-Za-z'’]*[A-Za-z](?![\w/&@-])")
+CAPS_WORD_RE = re.compile(r"(?<![\w@/&.#-])[A-Za-z][A-Za-z'’]*[A-Za-z](?![\w/&@-])")
 #: Where a word in capitals may start: the same shape in capitals only, so a scan
 #: stops at the few candidates instead of at every word (each is then checked to be
 #: a whole CAPS_WORD_RE word: "ROI" in "ROI's" is not one).
-_UPPER_START_RE = compile_re(r"(?<![\w@/&.#-])[A-Z][A-Z'’]*[A-Z](?![\w/&@-])")
+_UPPER_START_RE = re.compile(r"(?<![\w@/&.#-])[A-Z][A-Z'’]*[A-Z](?![\w/&@-])")
 
 
 def _capital_words(text: str) -> list[re.Match]:
@@ -294,7 +293,7 @@ _ASK_FRAME = (
 ASK_KINDS: list[tuple[str, re.Pattern]] = [
     (
         "a meeting",
-        compile_re(
+        re.compile(
             r"\b(?:(?:book|grab|pick|schedule|choose|find) (?:a|some) (?:time|slot)\b|calendly|my calendar\b"
             r"|(?:a|quick|short|brief|\d+[- ]?min(?:ute)?s?|the) (?:call|chat|meeting|demo|zoom|coffee)\b"
             r"|\b(?:\d+|a few|fifteen|ten|twenty|thirty) minutes\b)",
@@ -303,7 +302,7 @@ ASK_KINDS: list[tuple[str, re.Pattern]] = [
     ),
     (
         "a click",
-        compile_re(
+        re.compile(
             r"\b(?:click (?:here|the link|below|on|through)|check out (?:our|my|the) (?:site|website|page|video|demo|deck|link)"
             r"|visit (?:our|my|the) (?:site|website|page)|watch (?:the|our|this|my) (?:video|demo)|download (?:our|the|my|this)"
             r"|read (?:more|the full)|see (?:our|my) (?:website|site|portfolio)|learn more (?:at|here|on)|follow us)\b",
@@ -312,7 +311,7 @@ ASK_KINDS: list[tuple[str, re.Pattern]] = [
     ),
     (
         "a sign-up",
-        compile_re(
+        re.compile(
             r"\b(?:sign up|register (?:now|here|today|for)|subscribe (?:now|here|today|to)|buy (?:now|today)|order (?:now|today)"
             r"|start (?:your|a) free trial|try it (?:now|free|today)|claim your|fill (?:out|in) (?:the|our|this) (?:form|survey))\b",
             re.I,
@@ -320,7 +319,7 @@ ASK_KINDS: list[tuple[str, re.Pattern]] = [
     ),
     (
         "a referral",
-        compile_re(
+        re.compile(
             r"\b(?:point me (?:to|towards)|who (?:is|would be|'s) the (?:right|best) person|forward (?:this|me|it) (?:to|on)"
             r"|introduce me to|connect me with|pass (?:this|it) (?:along|on) to)\b",
             re.I,
@@ -328,14 +327,14 @@ ASK_KINDS: list[tuple[str, re.Pattern]] = [
     ),
     (
         "a reply",
-        compile_re(
+        re.compile(
             r"\b(?:reply (?:to this|with|back)|hit reply|just reply|email me|call me|text me|contact me|get back to me"
             r"|give me a call|send me your)\b",
             re.I,
         ),
     ),
 ]
-_FRAME_RE = compile_re(_ASK_FRAME, re.I)
+_FRAME_RE = re.compile(_ASK_FRAME, re.I)
 #: The same kinds, for the first question (which kinds occur at all) on the lower-cased text.
 _ASKS_PRESENT = [Folded(pattern.pattern) for _kind, pattern in ASK_KINDS]
 
@@ -377,8 +376,8 @@ def several_asks(ctx, rule) -> Iterator[Hit]:
 
 # -- subject line ------------------------------------------------------------------
 
-REPLY_PREFIX_RE = compile_re(r"^[ \t]*(?:re|fwd?|aw|sv|tr)[ \t]*(?:\[\d+\])?[ \t]*:", re.I)
-PRIOR_CONTACT_RE = compile_re(
+REPLY_PREFIX_RE = re.compile(r"^[ \t]*(?:re|fwd?|aw|sv|tr)[ \t]*(?:\[\d+\])?[ \t]*:", re.I)
+PRIOR_CONTACT_RE = re.compile(
     r"\b(?:my (?:last|previous|earlier|first) (?:note|email|e-mail|message|mail)|since (?:my|our) last"
     r"|follow(?:ing)?[- ]up|circl(?:e|ing) back|as (?:discussed|promised|mentioned|requested|agreed)"
     r"|thanks? (?:you )?for (?:your time|the call|getting back|replying|your reply|the chat|chatting|meeting)"

@@ -8,24 +8,9 @@ from __future__ import annotations
 
 import re
 
-from ..readers import may_hold_tags
-from ..recache import compile_re
+from ..merge_tags import BRACKET_EXEMPT, DIALECT_SYNTAX, MASTER_RE, RECIPIENT_SLOTS, is_sender_field, may_hold_tags
 from . import Hit, check
 
-# Families of merge-tag syntax: two of them in one file means one will not be filled.
-SYNTAX_FAMILY = {
-    "jinja": "{{ }}",
-    "hubspot": "{{ }}",
-    "handlebars": "{{ }}",
-    "mustache": "{{ }}",
-    "liquid": "{{ }}",
-    "single_brace": "{ }",
-    "bracket": "[ ]",
-    "percent": "% %",
-    "mailchimp": "*| |*",
-    "salesforce": "{! }",
-}
-RECIPIENT_SLOTS = ("name", "company", "title")
 _BREAKS_BEFORE = frozenset(
     "hi hello hey dear greetings at for with of to from on in about like as and by congrats congratulations "
     "thanks thank the your".split()
@@ -33,7 +18,7 @@ _BREAKS_BEFORE = frozenset(
 _PUNCT_AFTER = tuple(",.!?;:'’)")
 
 # Placeholders a writer forgot to fill, in any file.
-WRITER_PLACEHOLDER_RE = compile_re(
+WRITER_PLACEHOLDER_RE = re.compile(
     r"(?<![\w-])X{2,4}(?![\w-])"
     r"|<\s*insert\b[^<>\n]{0,40}>"
     r"|\[\s*insert\b[^\]\n]{0,40}\]"
@@ -41,17 +26,19 @@ WRITER_PLACEHOLDER_RE = compile_re(
     r"|(?<![\w-])TB[DC](?![\w-])"
     r"|\blorem ipsum\b",
 )
-_TBD_OK_RE = compile_re(r"(?:\b(?:is|are|still|remains?|currently|date|dates|time|times|venue|details?)\s+)$", re.I)
+_TBD_OK_RE = re.compile(r"(?:\b(?:is|are|still|remains?|currently|date|dates|time|times|venue|details?)\s+)$", re.I)
 # In a file not read as a template, merge-tag syntax left in the text is a placeholder.
 _HTML_TAGS = frozenset("a b i u p br hr em strong span div table tr td th li ul ol img html body head".split())
-ANGLE_PLACEHOLDER_RE = compile_re(r"<([A-Za-z][A-Za-z _'’-]{1,40})>")
+ANGLE_PLACEHOLDER_RE = re.compile(r"<([A-Za-z][A-Za-z _'’-]{1,40})>")
 
 
 @check("reader_findings")
 def reader_findings(ctx, rule):
-    """Findings the reader made itself (malformed template syntax): the engine reports
-    ``Email.reader_findings`` for the rule's code, so there is nothing to search here."""
-    return ()
+    """The findings the reader made itself for this rule (malformed template syntax),
+    at their source offsets (a negative Hit: see ``engine``)."""
+    for code, s, e, message in ctx.email.reader_findings:
+        if code == rule.code:
+            yield Hit(-1 - s, -1 - e, message)
 
 
 @check("unfilled_placeholder")
@@ -72,9 +59,7 @@ def unfilled_placeholder(ctx, rule):
                 continue
             yield Hit(m.start(), m.end(), f'Unfilled placeholder "{m.group(0)}" left in the text')
         if has_tags:
-            from ..readers import template
-
-            for m in template.MASTER_RE.finditer(text, s, e):
+            for m in MASTER_RE.finditer(text, s, e):
                 raw = m.group(0)
                 if m.group("open"):
                     close = {"{{": "}}", "{%": "%}", "{#": "#}"}[raw]
@@ -87,7 +72,7 @@ def unfilled_placeholder(ctx, rule):
                     m_end = m.end()
                     if m.group("pct") and not (m.group("pctbody").isupper() or "_" in m.group("pctbody")):
                         continue
-                    if m.group("bracket") and m.group("brbody").lower() in template.BRACKET_EXEMPT:
+                    if m.group("bracket") and m.group("brbody").lower() in BRACKET_EXEMPT:
                         continue
                 if m.group("spin"):
                     yield Hit(m.start(), m_end, f'Spintax "{raw}" left in the text')
@@ -126,8 +111,6 @@ def _empty_render(text: str, start: int, end: int) -> tuple[bool, str]:
 def merge_field_no_fallback(ctx, rule):
     if not ctx.email.fields:
         return
-    from ..readers.template import is_sender_field
-
     seen = set()
     for f in ctx.email.fields:
         if f.fallback or f.slot not in RECIPIENT_SLOTS or f.dialect in ("bracket", "spintax") or is_sender_field(f.name):
@@ -145,7 +128,7 @@ def merge_field_no_fallback(ctx, rule):
 def mixed_merge_dialects(ctx, rule):
     first: dict[str, object] = {}
     for f in ctx.email.fields:
-        fam = SYNTAX_FAMILY.get(f.dialect)
+        fam = DIALECT_SYNTAX.get(f.dialect)
         if fam is None or fam in first:
             continue
         first[fam] = f
@@ -167,7 +150,7 @@ def spintax(ctx, rule):
             yield Hit(f.text_start, f.text_end, f'Spintax "{f.raw}" varies the words, not the message')
 
 
-_PS_PREFIX_RE = compile_re(r"^p\.?\s?s\.?[:\s-]*", re.I)
+_PS_PREFIX_RE = re.compile(r"^p\.?\s?s\.?[:\s-]*", re.I)
 
 
 @check("merge_field_only_personalisation")
@@ -176,8 +159,6 @@ def merge_field_only_personalisation(ctx, rule):
     email = ctx.email
     if not email.is_template:
         return
-    from ..readers.template import is_sender_field
-
     min_words = int(rule.params.get("min_words", 40))
     max_specifics = int(rule.params.get("max_specifics", 0))
     msg_ranges = ctx.ranges("greeting") + ctx.ranges("body") + ctx.ranges("ps")
@@ -208,17 +189,17 @@ def merge_field_only_personalisation(ctx, rule):
     yield Hit(f.text_start, f.text_end, f"The only personal details are merge fields ({shown}); the rest could go to anyone")
 
 
-_CUE_RE = compile_re(
+_CUE_RE = re.compile(
     r"\b(?:lov(?:e|ed)|enjoy(?:ed)?|impressed|congrat\w*|kudos|admire|great|amazing|awesome|fantastic|inspiring|"
     r"saw|noticed|read|came across|caught|stumbled|see that|seeing)\b",
     re.I,
 )
-_IMPLICATION_RE = compile_re(
+_IMPLICATION_RE = re.compile(
     r"\b(?:which|so|means?|meaning|that's why|because|probably|likely|guess|imagine|suspect|must|wonder(?:ed|ing)?|"
     r"usually|often|typically|if so|curious|makes me think|implies|raises)\b",
     re.I,
 )
-_PITCH_RE = compile_re(
+_PITCH_RE = re.compile(
     r"^\W*(?:we|our|at\s+\w+,\s+we)\b|^\W*i(?:'m| am)? (?:help|work with|run|lead|founded|built|wanted|reach(?:ing)? out)\b"
     r"|\b(?:we help|we've helped|our (?:platform|product|tool|software|solution|team|service|company|agency)"
     r"|i'd love to|we'd love to|i wanted to|we specialize|we offer|we provide|let me introduce)\b",
@@ -226,7 +207,7 @@ _PITCH_RE = compile_re(
 )
 
 
-_SELF_PITCH_RE = compile_re(r"\b(?:we can|we could|we help|our|connect|call|chat|meeting|demo)\b", re.I)
+_SELF_PITCH_RE = re.compile(r"\b(?:we can|we could|we help|our|connect|call|chat|meeting|demo)\b", re.I)
 
 
 @check("observation_slot_no_implication")

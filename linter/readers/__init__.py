@@ -8,58 +8,21 @@ reason; the CLI reports it and goes on with the other files.
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Callable
+import re
 
 from ..email import Email
-from ..recache import compile_re
+from ..merge_tags import may_hold_tags
 from . import plain
+from .registry import _BYTES_READERS, _OPTIONAL_READERS, _TEXT_READERS, MAX_BYTES, InputError, decode
 
-#: Larger inputs are refused: no outreach email is this long, and the rules are linear.
-MAX_BYTES = 2_000_000
+__all__ = ["InputError", "known_extensions", "read_bytes", "read_path"]
 
-
-class InputError(Exception):
-    """An input that could not be read; the message is one line for the user."""
-
-
-Reader = Callable[[str, str], list[Email] | Email]
-
-# extension -> (reader taking (path, text), takes_bytes)
-_TEXT_READERS: dict[str, Callable[[str, str], Email | list[Email]]] = {
-    ".txt": plain.read_text,
-    ".text": plain.read_text,
-    ".md": plain.read_markdown,
-    ".markdown": plain.read_markdown,
-}
-_BYTES_READERS: dict[str, Callable[[str, bytes], Email | list[Email]]] = {}
-
-
-def register_text(exts: tuple[str, ...], reader) -> None:
-    for ext in exts:
-        _TEXT_READERS[ext] = reader
-
-
-def register_bytes(exts: tuple[str, ...], reader) -> None:
-    for ext in exts:
-        _BYTES_READERS[ext] = reader
-
-
-#: The richer formats' readers and the extensions they take: each module is imported
-#: (and registers itself) the first time a file needs it, so a plain-text run never
-#: pays for jinja2 or the HTML parser.
-_OPTIONAL_READERS = {
-    "template": (".j2", ".jinja", ".jinja2", ".liquid", ".hbs", ".handlebars", ".mustache", ".tmpl", ".tpl"),
-    "html": (".html", ".htm", ".xhtml"),
-    "eml": (".eml",),
-    "sequence": (".csv", ".jsonl", ".ndjson"),
-}
 _MODULE_OF = {ext: module for module, exts in _OPTIONAL_READERS.items() for ext in exts}
 
 
 def _load(module: str) -> None:
-    import importlib
-
     importlib.import_module(f"{__name__}.{module}")
 
 
@@ -79,22 +42,6 @@ def is_project_document(path: str) -> bool:
     """Skipped when a folder is walked and by the pre-commit hook; named on its own, still checked."""
     stem = os.path.basename(path).split(".", 1)[0].lower().replace("-", "_")
     return stem in PROJECT_DOCUMENTS
-
-
-def reject_binary(data: bytes) -> None:
-    """InputError for data that is clearly not text (NUL bytes near the start)."""
-    if b"\x00" in data[:8192]:
-        raise InputError("binary file (contains NUL bytes), not an email")
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) text, or InputError naming the reason."""
-    reject_binary(data)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (undecodable byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _as_list(result: Email | list[Email]) -> list[Email]:
@@ -126,7 +73,7 @@ def _marked(path: str, emails: list[Email]) -> list[Email]:
 #: Folders that hold pieces of emails, not emails (as ``_name`` files are partials in Jekyll or Sass).
 PARTIAL_FOLDERS = frozenset(("partials", "partial", "snippets", "snippet", "includes", "_includes", "components", "fragments"))
 #: A sentence ends with . ? ! or … after a word; "Hi {{ first_name }}," has none.
-_SENTENCE_END = compile_re(r"\w[\"')\]’”]*[.?!…](?:\s|$)")
+_SENTENCE_END = re.compile(r"\w[\"')\]’”]*[.?!…](?:\s|$)")
 
 
 def is_fragment(path: str, text: str) -> bool:
@@ -149,15 +96,6 @@ def _repository_parts(path: str) -> list[str]:
     return rel.replace(os.sep, "/").lower().split("/")
 
 
-#: What every merge-tag shape starts with ({{ {% {# {! {x} [x] *| %X): text without
-#: any of these holds no tag, and need not load the template reader to find out.
-_TAG_START = compile_re(r"[{\[]|\*\||%[A-Za-z]")
-
-
-def may_hold_tags(text: str) -> bool:
-    return _TAG_START.search(text) is not None
-
-
 #: Extensions whose files are read as templates when their content holds merge tags:
 #: content decides, in every extension (HTML and .eml bodies decide the same way).
 _PROSE_EXTS = frozenset((".txt", ".text", ".md", ".markdown"))
@@ -166,10 +104,10 @@ _PROSE_EXTS = frozenset((".txt", ".text", ".md", ".markdown"))
 def sniff(text: str, markdown: bool = False):
     """The reader for prose: a template if the text holds merge tags, else plain text or Markdown."""
     if may_hold_tags(text):
-        from . import template
+        from . import template, template_file
 
         if template.has_merge_tags(text):
-            return template.read_markdown_template if markdown else template.read_template
+            return template_file.read_markdown_template if markdown else template_file.read_template
     return plain.read_markdown if markdown else plain.read_text
 
 

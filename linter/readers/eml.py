@@ -24,12 +24,13 @@ from __future__ import annotations
 import re
 
 from ..email import Email, MergeField, Segment, SourceMap, TextBuilder
-from ..recache import compile_re
-from . import _OPTIONAL_READERS, InputError, plain, register_bytes, reject_binary
+from ..merge_tags import may_hold_tags
+from . import plain
+from .registry import _OPTIONAL_READERS, InputError, register_bytes, reject_binary
 
 VERBATIM_CTE = ("7bit", "8bit", "binary", "")
-SUBJECT_LINE_RE = compile_re(r"^subject:[ \t]*(.*)$", re.I | re.M)
-_QP_ESCAPE_RE = compile_re(r"(?:=[0-9A-Fa-f]{2})+")
+SUBJECT_LINE_RE = re.compile(r"^subject:[ 	]*(.*)$", re.I | re.M)
+_QP_ESCAPE_RE = re.compile(r"(?:=[0-9A-Fa-f]{2})+")
 
 
 def read_eml(path: str, data: bytes) -> Email:
@@ -174,8 +175,6 @@ def _read_body(path: str, content: str, subtype: str) -> Email:
         from .html import read_html_source
 
         return read_html_source(path, content)
-    from . import may_hold_tags
-
     if may_hold_tags(content):
         from . import template
 

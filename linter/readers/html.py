@@ -25,21 +25,20 @@ import re
 from html.parser import HTMLParser
 
 from ..email import Email, TextBuilder
-from ..recache import compile_re
-from . import _OPTIONAL_READERS, InputError, register_bytes, reject_binary
+from .registry import _OPTIONAL_READERS, InputError, register_bytes, reject_binary
 
 SKIP_TAGS = frozenset("head style script noscript template svg object iframe select option".split())
 VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 PARAGRAPH_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 ul ol table blockquote pre center".split())
 LINE_TAGS = frozenset("div li tr dd dt section article header footer address hr".split())
-HIDDEN_STYLE_RE = compile_re(
+HIDDEN_STYLE_RE = re.compile(
     r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all|max-height\s*:\s*0(?![.\d])|font-size\s*:\s*0(?![.\d])"
     r"|opacity\s*:\s*0(?![.\d])",
     re.I,
 )
-HIDDEN_CLASS_RE = compile_re(r"preheader|gmail_quote|gmail_signature|moz-signature|signature|yahoo_quoted|x_gmail_quote", re.I)
-WS_RE = compile_re(r"[ \t\r\n\f\v]+")
-CHARSET_RE = compile_re(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+HIDDEN_CLASS_RE = re.compile(r"preheader|gmail_quote|gmail_signature|moz-signature|signature|yahoo_quoted|x_gmail_quote", re.I)
+WS_RE = re.compile(r"[ \t\r\n\f\v]+")
+CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 
 class _VisibleText(HTMLParser):
@@ -190,17 +189,18 @@ class _VisibleText(HTMLParser):
         self.space = False
 
 
-def read_html_source(path: str, source: str, template: bool | None = None, fmt: str = "html",
-                     stack: tuple[str, ...] = ()) -> Email:
-    """Read HTML text (already decoded) into an Email; ``template``: handle merge tags too."""
+def read_html_source(path: str, source: str, template: bool | None = None, fmt: str = "html", sc=None) -> Email:
+    """Read HTML text (already decoded) into an Email; ``template``: handle merge tags too
+    (``sc``: the template's scan, when the caller has made it)."""
     from . import template as tmpl
 
     if template is None:
         template = tmpl.has_merge_tags(_visible_guess(source))
     builder = TextBuilder()
-    sc = None
-    if template:
-        sc = tmpl.prepare(path, source, stack)
+    if not template:
+        sc = None
+    else:
+        sc = sc if sc is not None else tmpl.checked_scan(path, source)
         emit = tmpl.Emitter(sc)
         ends = sc.ends()
 

@@ -25,7 +25,10 @@ from __future__ import annotations
 import os
 import re
 
-from ..recache import compile_re
+from jinja2 import TemplateSyntaxError, meta, nodes
+from liquid.exceptions import LiquidError
+
+from .template import JINJA_ENV, liquid_env
 
 UNRESOLVED = "M106"
 #: Deeper chains are not followed (and are reported): no real template nests this far.
@@ -33,8 +36,8 @@ MAX_DEPTH = 8
 #: Folders searched above the including template: enough for any repository layout.
 MAX_LEVELS = 8
 
-_PARTIAL_RE = compile_re(r"\{\{>\s*([\"']?)([\w./-]+)\1[^}]*\}\}")
-_INCLUDE_WORD_RE = compile_re(r"\{%-?\s*(include|extends|import|from|render)\b")
+_PARTIAL_RE = re.compile(r"\{\{>\s*([\"']?)([\w./-]+)\1[^}]*\}\}")
+_INCLUDE_WORD_RE = re.compile(r"\{%-?\s*(include|extends|import|from|render)\b")
 
 
 def references(source: str, start: int, end: int, liquid: bool) -> tuple[str, str, str] | None:
@@ -53,10 +56,6 @@ def references(source: str, start: int, end: int, liquid: bool) -> tuple[str, st
 
 
 def _jinja_reference(tag: str) -> tuple[str, str, str] | None:
-    from jinja2 import TemplateSyntaxError, meta, nodes
-
-    from .template import JINJA_ENV
-
     try:
         tree = JINJA_ENV.parse(tag)  # parse only: nothing is loaded, compiled or rendered
     except TemplateSyntaxError:
@@ -69,10 +68,6 @@ def _jinja_reference(tag: str) -> tuple[str, str, str] | None:
 
 
 def _liquid_reference(tag: str) -> tuple[str, str, str] | None:
-    from liquid.exceptions import LiquidError
-
-    from .template import liquid_env
-
     try:
         node = liquid_env().parse(tag).nodes[0]
     except (LiquidError, IndexError):

@@ -12,19 +12,18 @@ import re
 from collections.abc import Callable
 
 from ..email import Email, TextBuilder
-from ..recache import compile_re
 
-SUBJECT_RE = compile_re(r"[ \t]*subject[ \t]*:[ \t]*", re.I)
-QUOTE_HEADER_RE = compile_re(
+SUBJECT_RE = re.compile(r"[ \t]*subject[ \t]*:[ \t]*", re.I)
+QUOTE_HEADER_RE = re.compile(
     r"^\s*(on\s.{0,300}\swrote:|-{2,}\s*original message\s*-{2,}|-{2,}\s*forwarded message\s*-{2,}|from:\s.+\s<?\S+@\S+>?)\s*$",
     re.I,
 )
-SIGNATURE_RE = compile_re(r"^--[ \t]?$")
-DIRECTIVE_RE = compile_re(r"stoplint:\s*(?:disable|enable|disable-next-line)\b", re.I)
-FENCE_RE = compile_re(r"^\s{0,3}(`{3,}|~{3,})")
-MD_LINK_RE = compile_re(r"(!?)\[([^\]\n]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
-MD_HEADING_RE = compile_re(r"^\s{0,3}#{1,6}\s+")
-URL_RE = compile_re(r"\bhttps?://[^\s<>()\"']+|\bwww\.[^\s<>()\"']+", re.I)
+SIGNATURE_RE = re.compile(r"^--[ \t]?$")
+DIRECTIVE_RE = re.compile(r"stoplint:\s*(?:disable|enable|disable-next-line)\b", re.I)
+FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+MD_LINK_RE = re.compile(r"(!?)\[([^\]\n]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+")
+URL_RE = re.compile(r"\bhttps?://[^\s<>()\"']+|\bwww\.[^\s<>()\"']+", re.I)
 
 #: Emits the prose of ``source[start:end]`` into the builder (templates swap merge tags).
 Emit = Callable[[TextBuilder, str, int, int], None]
@@ -172,8 +171,8 @@ def _front_matter_subject(source: str, lines) -> tuple[int, int, int] | None:
 
 # Emphasis markers (**bold**, _italic_) are markup, not prose: a run of * or _ that opens
 # or closes a word. Intraword underscores (snake_case) and list bullets ("* item") stay.
-MD_EMPHASIS_RE = compile_re(r"(?<![\w*])\*{1,3}(?=[^\s*])|(?<=[^\s*])\*{1,3}(?![\w*])|(?<![\w_])_{1,3}(?=[^\s_])|(?<=[^\s_])_{1,3}(?![\w_])")
-MD_INLINE_RE = compile_re(f"{MD_LINK_RE.pattern}|(?P<emphasis>{MD_EMPHASIS_RE.pattern})")
+MD_EMPHASIS_RE = re.compile(r"(?<![\w*])\*{1,3}(?=[^\s*])|(?<=[^\s*])\*{1,3}(?![\w*])|(?<![\w_])_{1,3}(?=[^\s_])|(?<=[^\s_])_{1,3}(?![\w_])")
+MD_INLINE_RE = re.compile(f"{MD_LINK_RE.pattern}|(?P<emphasis>{MD_EMPHASIS_RE.pattern})")
 
 
 def _emit_markdown_line(builder: TextBuilder, source: str, s: int, e: int, emit: Emit) -> int:

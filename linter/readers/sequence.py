@@ -25,7 +25,8 @@ import json
 import re
 
 from ..email import Email, MergeField, SourceMap
-from . import InputError, decode, plain, register_bytes
+from . import plain
+from .registry import InputError, decode, register_bytes
 
 SUBJECT_KEYS = ("subject", "subject_line", "subject line")
 

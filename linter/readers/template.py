@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import os
 import re
 from dataclasses import dataclass, field, replace
 
@@ -43,36 +42,14 @@ from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..email import Email, MergeField, TextBuilder
-from ..recache import compile_re
-from . import _OPTIONAL_READERS, MAX_BYTES, InputError, decode, plain, register_text
+from ..merge_tags import BRACKET_EXEMPT, MASTER_RE, is_sender_field, normalise_name, slot_of
+from . import plain
 
 MALFORMED = "M104"
-TEMPLATE_EXTS = _OPTIONAL_READERS["template"]
 
 #: jinja2's own extensions a template repository may use ({% trans %}, {% do %}, {% break %});
 #: the environment only lexes and parses.
 JINJA_ENV = SandboxedEnvironment(extensions=["jinja2.ext.i18n", "jinja2.ext.do", "jinja2.ext.loopcontrols"])
-
-_BRACKET_BODY = r"(?:[A-Z][\w'’&.-]*|X{1,3}|insert\b[^\]\n]{0,40})(?:[ _/-][A-Za-z][\w'’&.-]*){0,4}"
-MASTER_RE = compile_re(
-    r"""
-    (?P<open>\{\#|\{%|\{\{)
-  | (?P<mc>\*\|(?P<mcbody>[A-Za-z0-9_:\- ]{1,60})\|\*)
-  | (?P<sf>\{!(?P<sfbody>[^{}\n]{1,120})\})
-  | (?<![\w%])(?P<pct>%(?P<pctbody>[A-Za-z][A-Za-z0-9_]{1,40})%)(?![\w%])
-  | (?P<spin>\{(?P<spinbody>[^{}\n|]{1,80}(?:\|[^{}\n|]{0,80})+)\})
-  | (?P<single>\{(?P<singlebody>[A-Za-z][\w.\-]{0,40}(?:[ ][A-Za-z][\w.\-]{0,20}){0,3})\})
-  | (?P<bracket>\[(?P<brbody>"""
-    + _BRACKET_BODY
-    + r""")\](?![(\[]))
-    """,
-    re.X,
-)
-#: Bracketed words that are not placeholders: gateway tags, editorial marks.
-BRACKET_EXEMPT = frozenset(
-    "external ext spam suspicious caution warning redacted removed edited pdf image video attachment "
-    "draft update updated new urgent fyi info action required".split()
-)
 
 JINJA_BLOCKS = {"if", "for", "macro", "call", "filter", "block", "with", "autoescape", "trans", "set", "raw"}
 LIQUID_BLOCKS = {"unless", "case", "capture", "comment", "tablerow", "paginate", "form", "schema", "style", "javascript"}
@@ -111,76 +88,13 @@ class Scan:
 
 
 # -- field names, slots and stand-ins -------------------------------------------------------
-_CAMEL_RE = compile_re(r"(?<=[a-z0-9])(?=[A-Z])")
-_ALIASES = {
-    "fname": "first_name",
-    "firstname": "first_name",
-    "first": "first_name",
-    "lname": "last_name",
-    "lastname": "last_name",
-    "last": "last_name",
-    "fullname": "full_name",
-    "companyname": "company",
-    "company_name": "company",
-    "accountname": "company",
-    "account_name": "company",
-    "organization": "company",
-    "organisation": "company",
-    "jobtitle": "title",
-    "job_title": "title",
-}
-_PERSON_PREFIXES = {"contact", "lead", "recipient", "prospect", "person", "user", "customer", "subscriber", "merge", "custom"}
-_COMPANY_PREFIXES = {"company", "account", "organization", "organisation", "org"}
-_SENDER_RE = compile_re(r"(?:^|_)(?:your|my|sender|signature|sig|rep|owner|from|me|our|sdr|bdr|ae|calendar|calendly|booking|bookme)(?:_|$)")
-_COMPANY_RE = compile_re(r"company|business|brand|organi[sz]ation|(?:^|_)org(?:_|$)|account|employer|agency|firm|startup|store|shop|practice|clinic|restaurant|school|team")
-_TITLE_RE = compile_re(r"title|role|position|job|designation|department")
-_RESEARCH_RE = compile_re(
-    r"topic|post|article|blog|podcast|episode|news|achievement|award|trigger|observation|compliment|icebreaker|"
-    r"personali[sz]|custom|line|snippet|recent|event|hobby|interest|university|college|alma|pain|challenge|initiative|"
-    r"project|launch|funding|hiring|insight|note|mention|talk|book|quote|reason|hook|intro|opener|detail|fact|highlight"
-)
-_NAME_RE = compile_re(r"name|first|last|contact|recipient|prospect|person|nickname|salutation")
 _OTHER_STAND_INS = (
-    (compile_re(r"link|url|website|site|domain|calendly|booking"), "the link"),
-    (compile_re(r"city|location|region|state|country|town|area"), "Denver"),
-    (compile_re(r"industry|vertical|sector|market|niche"), "logistics"),
-    (compile_re(r"date|day|time|weekday|month"), "Tuesday"),
-    (compile_re(r"product|service|tool|feature|offer"), "the product"),
+    (re.compile(r"link|url|website|site|domain|calendly|booking"), "the link"),
+    (re.compile(r"city|location|region|state|country|town|area"), "Denver"),
+    (re.compile(r"industry|vertical|sector|market|niche"), "logistics"),
+    (re.compile(r"date|day|time|weekday|month"), "Tuesday"),
+    (re.compile(r"product|service|tool|feature|offer"), "the product"),
 )
-
-
-def normalise_name(raw: str) -> str:
-    """``Contact.FirstName`` / ``FNAME`` / ``First Name`` -> ``first_name``; ``company.name`` -> ``company``."""
-    parts = [p for p in re.split(r"\.", raw.strip()) if p]
-    if not parts:
-        return "field"
-    if len(parts) > 1:
-        head = parts[0].lower()
-        if head in _COMPANY_PREFIXES and parts[-1].lower() in ("name", "title", "companyname"):
-            return "company"
-        parts = [parts[-1]] if head in _PERSON_PREFIXES or head in _COMPANY_PREFIXES else parts
-    name = "_".join(parts)
-    if not name.isupper():
-        name = _CAMEL_RE.sub("_", name)
-    name = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").lower() or "field"
-    return _ALIASES.get(name, _ALIASES.get(name.replace("_", ""), name))
-
-
-def is_sender_field(name: str) -> bool:
-    """A slot the sender fills for themselves (``your_name``, ``sender_company``, ``signature``)."""
-    return bool(_SENDER_RE.search(name))
-
-
-def slot_of(name: str) -> str:
-    if _COMPANY_RE.search(name):
-        return "company"
-    if _TITLE_RE.search(name) and "name" not in name:
-        return "title"
-    if _RESEARCH_RE.search(name):
-        return "research"
-    if _NAME_RE.search(name):
-        return "name"
-    return "other"
 
 
 def stand_in(name: str, slot: str) -> str:
@@ -277,7 +191,7 @@ def _classify_expression(inner: str, start: int, end: int, raw: str, guards: lis
     return _make_field(dotted, dialect, start, end, raw, fallback or _guarded(name, guards))
 
 
-_WORDS_RE = compile_re(r"^[\w.\- ]+$")
+_WORDS_RE = re.compile(r"^[\w.\- ]+$")
 
 
 def _short(raw: str) -> str:
@@ -322,7 +236,7 @@ def scan(source: str) -> Scan:
 
 
 _CLOSER = {"{#": "#}", "{%": "%}", "{{": "}}"}
-_ASSIGNED_RE = compile_re(r"[-+]?\s*(assign|set|capture|for)\s+([A-Za-z_]\w*)")
+_ASSIGNED_RE = re.compile(r"[-+]?\s*(assign|set|capture|for)\s+([A-Za-z_]\w*)")
 _OPENER_NAME = {"{#": "comment", "{%": "statement", "{{": "merge field"}
 
 
@@ -581,11 +495,11 @@ def _handlebars_control(stripped: str, start: int, end: int, stack, guards, find
 
 #: Tags only Liquid has, and only Jinja2 has: content decides a template's dialect,
 #: the extension (``.liquid``) breaks a tie.
-LIQUID_ONLY_RE = compile_re(
+LIQUID_ONLY_RE = re.compile(
     r"\{%-?\s*(?:#|(?:end)?(?:comment|unless|case|capture|tablerow)\b|render\b|assign\b|elsif\b|when\b"
     r"|increment\b|decrement\b|cycle\b|echo\b|liquid\b)|\|\s*[a-z_]+\s*:"
 )
-JINJA_ONLY_RE = compile_re(
+JINJA_ONLY_RE = re.compile(
     r"\{#|\{%-?\s*(?:elif|macro|set|block|extends|import|from|call|filter|with|trans|autoescape)\b|\|\s*\w+\s*\("
 )
 #: Shopify theme tags, not Liquid's own: left out of the Liquid parse.
@@ -639,7 +553,7 @@ def _dialect_text(source: str, sc: Scan, liquid: bool) -> str:
     return "".join(chars)
 
 
-_UNKNOWN_TAG_RE = compile_re(r"Encountered unknown tag '(\w+)'")
+_UNKNOWN_TAG_RE = re.compile(r"Encountered unknown tag '(\w+)'")
 #: Custom tags of Jinja-based tools (HubSpot's HubL: module, dnd_area, require_css...) are
 #: not Jinja2's: each is left out of the parse, with its end tag; at most this many.
 MAX_CUSTOM_TAGS = 12
@@ -705,7 +619,7 @@ def _first_bad_liquid_tag(env, text: str) -> int:
     return -1
 
 
-_LIQUID_TAG_RE = compile_re(r"(\{\{|\{%)-?\s*(\w*)[^{}]*?-?(?:\}\}|%\})")
+_LIQUID_TAG_RE = re.compile(r"(\{\{|\{%)-?\s*(\w*)[^{}]*?-?(?:\}\}|%\})")
 
 
 def _error_span(source: str, sc: Scan, offset: int, line: int) -> tuple[int, int]:
@@ -796,63 +710,15 @@ def _control_only(source: str, sc: Scan, s: int, e: int) -> bool:
     return touched and (pos >= e or not source[pos:e].strip())
 
 
-def prepare(path: str, source: str, stack: tuple[str, ...] = ()) -> Scan:
-    """Scan the template, let its dialect's parser check it, and follow its includes."""
+def checked_scan(path: str, source: str) -> Scan:
+    """Scan the template and let its dialect's parser check it."""
     sc = scan(source)
     _parse_check(source, sc, path)
-    _follow_includes(path, source, sc, stack or (os.path.realpath(path),))
     return sc
 
 
-def _follow_includes(path: str, source: str, sc: Scan, stack: tuple[str, ...]) -> None:
-    """Give each include or partial tag the prose of the template it names (see
-    ``linter.readers.partials``); an M106 finding where it cannot be found or read."""
-    from . import partials
-
-    liquid = None
-    for t in sc.tags:
-        if t.kind != "control" or not source.startswith(("{%", "{{>"), t.start):
-            continue
-        liquid = is_liquid(source, path) if liquid is None else liquid
-        ref = partials.references(source, t.start, t.end, liquid)
-        if ref is None:
-            continue
-        kind, name, dialect = ref
-        target = partials.resolve(name, dialect, path)
-        if target is None:
-            sc.findings.append((partials.UNRESOLVED, t.start, t.end, f"Included template '{name}' not found from this folder up to the repository's root"))
-            continue
-        try:
-            text = _partial_text(target, stack)
-        except partials.IncludeCycle as cycle:
-            if len(stack) > 1:
-                raise  # reported at the tag of the template the cycle starts from
-            sc.findings.append((partials.UNRESOLVED, t.start, t.end, f"Include cycle: {cycle}"))
-            continue
-        except InputError as exc:
-            sc.findings.append((partials.UNRESOLVED, t.start, t.end, f"Included template '{name}' cannot be read: {exc}"))
-            continue
-        if kind == "include" and text:
-            t.kind, t.text = "include", text
-
-
-def _partial_text(target: str, stack: tuple[str, ...]) -> str:
-    """The prose of an included template, its own includes followed."""
-    from . import partials, read_path
-
-    real = os.path.realpath(target)
-    if real in stack or len(stack) >= partials.MAX_DEPTH:
-        raise partials.IncludeCycle(partials.chain(stack, real))
-    with open(target, "rb") as fh:
-        data = fh.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise InputError(f"too large ({len(data):,} bytes or more)")
-    return read_template(target, decode(data), (*stack, real)).text.strip("\n")
-
-
-def build_template(path: str, source: str, fmt: str = "template", sc: Scan | None = None, markdown: bool = False,
-                   stack: tuple[str, ...] = ()) -> Email:
-    sc = sc if sc is not None else prepare(path, source, stack)
+def build_template(path: str, source: str, fmt: str = "template", sc: Scan | None = None, markdown: bool = False) -> Email:
+    sc = sc if sc is not None else checked_scan(path, source)
     lines = list(plain.iter_lines(source))
     drop = [_control_only(source, sc, s, e) for s, e, _ in lines] if sc.tags else None
     emit = Emitter(sc)
@@ -863,22 +729,3 @@ def build_template(path: str, source: str, fmt: str = "template", sc: Scan | Non
     email.reader_findings = list(sc.findings)
     email.included = [(t.start, t.end) for t in sc.tags if t.kind == "include"]
     return email
-
-
-HTML_START_RE = compile_re(r"\s*(?:\{[{%#][^\n]*\n\s*)*<(?:!doctype|html|head|body|table|div|p|span)\b", re.I)
-
-
-def read_template(path: str, source: str, stack: tuple[str, ...] = ()) -> Email:
-    if HTML_START_RE.match(source):
-        from . import html
-
-        return html.read_html_source(path, source, template=True, stack=stack)
-    return build_template(path, source, stack=stack)
-
-
-def read_markdown_template(path: str, source: str) -> Email:
-    """A Markdown file with merge tags: Markdown's structure, the template's tags."""
-    return build_template(path, source, markdown=True)
-
-
-register_text(TEMPLATE_EXTS, read_template)

@@ -64,7 +64,7 @@ def _descriptor(code: str, rule, fallback_message: str, fallback_severity: str, 
 @formatter("sarif")
 def format_sarif(report: Report) -> str:
     rules: list[dict] = []
-    index: dict[str, int] = {}
+    index: dict[str, int] = {}  # rule code -> its place in rules
     results: list[dict] = []
     notifications: list[dict] = []
     artifacts: list[dict] = []
@@ -74,51 +74,56 @@ def format_sarif(report: Report) -> str:
         if uri not in artifact_index:
             artifact_index[uri] = len(artifacts)
             artifacts.append({"location": {"uri": uri}, "properties": {"stopScores": []}})
-        art = artifacts[artifact_index[uri]]
         if res.error is not None:
-            notifications.append(
-                {
-                    "level": "error",
-                    "message": {"text": f"{res.display_path}: {res.error}"},
-                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}],
-                }
-            )
+            notifications.append(_notification(res, uri))
             continue
         entry = {"score": res.score, "categories": res.categories}
         if res.row is not None:
             entry["row"] = res.row
-        art["properties"]["stopScores"].append(entry)
+        artifacts[artifact_index[uri]]["properties"]["stopScores"].append(entry)
         for f in res.findings:
             if f.code not in index:
                 index[f.code] = len(rules)
                 rules.append(_descriptor(f.code, rule_info(report, f.code), f.message, f.severity, f.family))
-            result = {
-                "ruleId": f.code,
-                "ruleIndex": index[f.code],
-                "level": LEVEL[f.severity],
-                "message": {"text": f"{f.message}. Instead: {f.suggestion}" if f.suggestion else f.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": uri, "index": artifact_index[uri]},
-                            "region": {
-                                "startLine": f.line,
-                                "startColumn": f.column,
-                                "endLine": f.end_line,
-                                "endColumn": max(f.end_column, f.column) if f.end_line == f.line else f.end_column,
-                                "snippet": {"text": f.text},
-                            },
-                        }
-                    }
-                ],
-                "properties": {"category": f.family, "severity": f.severity},
-            }
-            if res.row is not None:
-                result["properties"]["row"] = res.row
-            results.append(result)
+            results.append(_result(f, res.row, index[f.code], uri, artifact_index[uri]))
     for art in artifacts:
         if not art["properties"]["stopScores"]:
             del art["properties"]
+    return json.dumps(_log(report, rules, results, notifications, artifacts), indent=2, ensure_ascii=False) + "\n"
+
+
+def _notification(res, uri: str) -> dict:
+    """A file that could not be read: an error notification of the run."""
+    return {
+        "level": "error",
+        "message": {"text": f"{res.display_path}: {res.error}"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}],
+    }
+
+
+def _result(f, row: int | None, rule_index: int, uri: str, artifact: int) -> dict:
+    """One finding as a SARIF result."""
+    region = {
+        "startLine": f.line,
+        "startColumn": f.column,
+        "endLine": f.end_line,
+        "endColumn": max(f.end_column, f.column) if f.end_line == f.line else f.end_column,
+        "snippet": {"text": f.text},
+    }
+    result = {
+        "ruleId": f.code,
+        "ruleIndex": rule_index,
+        "level": LEVEL[f.severity],
+        "message": {"text": f"{f.message}. Instead: {f.suggestion}" if f.suggestion else f.message},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri, "index": artifact}, "region": region}}],
+        "properties": {"category": f.family, "severity": f.severity},
+    }
+    if row is not None:
+        result["properties"]["row"] = row
+    return result
+
+
+def _log(report: Report, rules: list, results: list, notifications: list, artifacts: list) -> dict:
     driver = {
         "name": "stoplint",
         "version": report.version,
@@ -128,15 +133,9 @@ def format_sarif(report: Report) -> str:
     }
     run = {
         "tool": {"driver": driver},
-        "invocations": [
-            {
-                "executionSuccessful": not notifications,
-                "toolExecutionNotifications": notifications,
-            }
-        ],
+        "invocations": [{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],
         "columnKind": "unicodeCodePoints",
         "artifacts": artifacts,
         "results": results,
     }
-    log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}

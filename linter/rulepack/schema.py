@@ -1,0 +1,307 @@
+"""The rule schema: the fields a rule has, and the validation that builds a ``Rule``.
+
+Each rule names exactly one matcher:
+
+- ``phrases``: a list of phrases, matched case-insensitively on whole tokens;
+- ``patterns``: spaCy ``Matcher`` token patterns (a list of lists of dicts);
+- ``regex``: a Python regular expression (case-insensitive unless ``case: sensitive``);
+- ``check``: the name of a computed check in ``linter.checks`` (with optional ``params``);
+- ``model``: a classifier label (``stop``); the model makes the finding, the engine ignores the rule.
+
+A built-in regex rule may list ``needles``: lower-case words one of which every match
+contains, so the engine can skip the regex on an email that holds none of them
+(``python -m linter.rulepack.devtool needles`` proposes them; a test proves them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.matcher import Matcher
+
+from ..checks import CHECKS
+from ..email import SCOPES
+from ..nlp import get_nlp
+from ..taxonomy import MODEL_LABELS, Family, Severity, family_named
+
+SEVERITIES = tuple(Severity)
+FAMILY_LETTERS = "".join(f.letter for f in Family)
+MATCHER_KEYS = ("phrases", "patterns", "regex", "check", "model")
+REQUIRED = ("code", "severity", "message", "why", "instead")
+OPTIONAL = (
+    "name",
+    "family",
+    "scope",
+    "examples",
+    "params",
+    "case",
+    "default",
+    "max_per_email",
+    "unless",
+    "needles",
+) + MATCHER_KEYS
+CODE_RE = re.compile(rf"^[{FAMILY_LETTERS}]\d{{3}}$")
+
+
+class RuleError(Exception):
+    """A rule pack that cannot be used; the message names file, rule and line."""
+
+
+@dataclass
+class Rule:
+    code: str
+    family: Family
+    severity: Severity
+    message: str
+    why: str
+    instead: str
+    name: str = ""
+    scope: str = "all"
+    phrases: list[str] | None = None
+    patterns: list[list[dict[str, Any]]] | None = None
+    regex: str | None = None
+    check: str | None = None
+    model: str | None = None  # a classifier label: the model makes this rule's finding
+    params: dict[str, Any] = field(default_factory=dict)
+    case_sensitive: bool = False
+    default: bool = True  # selected unless the user selects otherwise
+    max_per_email: int = 3
+    unless: str | None = None  # a regex: no finding when the sentence matches it
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    origin: str = ""  # "file:line", for messages
+    builtin: bool = True
+    #: a regex rule's needles: every match contains one of them (None: not known)
+    needles: frozenset[str] | None = None
+
+    @property
+    def kind(self) -> str:
+        for key in MATCHER_KEYS:
+            if getattr(self, key) is not None:
+                return key
+        return "none"
+
+
+def strip_lines(value: Any) -> Any:
+    """A parsed YAML value without the ``__line__`` keys the loader adds."""
+    if isinstance(value, dict):
+        return {k: strip_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [strip_lines(v) for v in value]
+    return value
+
+
+def build_rule(raw: dict[str, Any], builtin: bool = True) -> Rule:
+    """Validate one raw rule dict and build the Rule; RuleError names file, rule and line."""
+    label = f"{raw.get('__origin__', '?')}: rule {raw.get('code') or '(no code)'}"
+    _check_fields(raw, label, builtin)
+    rule = Rule(
+        code=raw["code"],
+        family=_family(raw, label),
+        severity=_severity(raw["severity"], label),
+        message=str(raw["message"]).strip(),
+        why=str(raw["why"]).strip(),
+        instead=str(raw["instead"]).strip(),
+        name=str(raw.get("name", "")),
+        scope=_scope(raw.get("scope", "all"), label),
+        params=strip_lines(raw.get("params") or {}),
+        case_sensitive=raw.get("case") == "sensitive",
+        default=bool(raw.get("default", True)),
+        max_per_email=int(raw.get("max_per_email", 3)),
+        unless=raw.get("unless"),
+        examples=_examples(strip_lines(raw.get("examples") or {}), label),
+        origin=raw.get("__origin__", "?"),
+        builtin=builtin,
+    )
+    _set_matcher(rule, raw, label)
+    if rule.unless is not None and not builtin:
+        _check_regex(rule.unless, label + " (unless)")
+    if "needles" in raw:
+        rule.needles = _needles(rule, strip_lines(raw["needles"]), label)
+    return rule
+
+
+def _check_fields(raw: dict[str, Any], label: str, builtin: bool) -> None:
+    """Known fields, the required ones present, a code of a family letter and three digits."""
+    unknown = sorted(k for k in raw if k not in REQUIRED + OPTIONAL and not k.startswith("__"))
+    if not builtin and "needles" in raw:
+        unknown.insert(0, "needles")  # built-in packs only: a wrong list hides findings
+    if unknown:
+        raise RuleError(f"{label}: unknown field {unknown[0]!r}")
+    missing = [k for k in REQUIRED if not raw.get(k)]
+    if missing:
+        raise RuleError(f"{label}: missing field {missing[0]!r}")
+    if not isinstance(raw["code"], str) or not CODE_RE.match(raw["code"]):
+        raise RuleError(f"{label}: code must be a family letter ({', '.join(FAMILY_LETTERS)}) and three digits")
+    present = [k for k in MATCHER_KEYS if k in raw]
+    if len(present) != 1:
+        raise RuleError(f"{label}: give exactly one of {', '.join(MATCHER_KEYS)}")
+
+
+def _family(raw: dict[str, Any], label: str) -> Family:
+    """The rule's family (its own, else its pack's, else its code letter's), matching its code."""
+    code = raw["code"]
+    named = raw.get("family") or raw.get("__pack_family__")
+    family = family_named(named) if isinstance(named, str) else Family.by_letter(code[0]) if named is None else None
+    if family is None:
+        raise RuleError(f"{label}: unknown family {named!r} (one of {', '.join(Family)})")
+    if family.letter != code[0]:
+        raise RuleError(f"{label}: code {code} does not belong to family {family.value!r}")
+    return family
+
+
+def _severity(value: Any, label: str) -> Severity:
+    if value not in SEVERITIES:
+        raise RuleError(f"{label}: severity must be one of {', '.join(SEVERITIES)}")
+    return Severity(value)
+
+
+def _scope(value: Any, label: str) -> str:
+    if value not in SCOPES:
+        raise RuleError(f"{label}: unknown scope {value!r} (one of {', '.join(SCOPES)})")
+    return value
+
+
+def _examples(examples: Any, label: str) -> dict[str, list[str]]:
+    if examples and (
+        not isinstance(examples, dict)
+        or set(examples) - {"flag", "pass"}
+        or not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in examples.values())
+    ):
+        raise RuleError(f"{label}: 'examples' must map 'flag' and 'pass' to lists of strings")
+    return examples
+
+
+def _set_matcher(rule: Rule, raw: dict[str, Any], label: str) -> None:
+    """Check the rule's one matcher and set it on the rule."""
+    kind = next(k for k in MATCHER_KEYS if k in raw)
+    value = strip_lines(raw[kind])
+    if kind == "phrases":
+        if not isinstance(value, list) or not value or not all(isinstance(p, str) and p.strip() for p in value):
+            raise RuleError(f"{label}: 'phrases' must be a non-empty list of strings")
+    elif kind == "patterns":
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(p, list) and p and all(isinstance(t, dict) for t in p) for p in value)
+        ):
+            raise RuleError(f"{label}: 'patterns' must be a list of token patterns (lists of mappings)")
+        if not rule.builtin:  # the built-in packs' patterns are checked by the test suite
+            _check_patterns(value, label)
+    elif kind == "regex":
+        if not isinstance(value, str):
+            raise RuleError(f"{label}: 'regex' must be a string")
+        if not rule.builtin:  # the built-in packs are checked by the test suite, not at every start
+            _check_regex(value, label)
+    elif kind == "model":
+        if value not in MODEL_LABELS:
+            raise RuleError(f"{label}: 'model' must name a classifier label ({', '.join(MODEL_LABELS)})")
+    elif value not in CHECKS:
+        raise RuleError(f"{label}: no computed check named {value!r}")
+    setattr(rule, kind, value)
+
+
+def _needles(rule: Rule, value: Any, label: str) -> frozenset[str]:
+    if rule.regex is None:
+        raise RuleError(f"{label}: 'needles' go with a 'regex'")
+    if not isinstance(value, list) or not value or not all(isinstance(n, str) and n and n == n.lower() for n in value):
+        raise RuleError(f"{label}: 'needles' must be a non-empty list of lower-case strings")
+    return frozenset(value)
+
+
+def _check_patterns(patterns: list, label: str) -> None:
+    """Token patterns spaCy's Matcher accepts (validated against its schema)."""
+    matcher = Matcher(get_nlp().vocab, validate=True)
+    try:
+        matcher.add("probe", patterns)
+    except (ValueError, KeyError, TypeError) as exc:
+        lines = [x.strip() for x in str(exc).strip().splitlines() if x.strip()]
+        detail = next((x for x in lines if not x.startswith("[")), lines[0] if lines else "bad token pattern")
+        for x in lines:
+            if "->" in x or "field required" in x.lower() or "extra fields" in x.lower():
+                detail = x
+                break
+        raise RuleError(f"{label}: wrong pattern shape ({detail[:160]})") from None
+
+
+def _check_regex(value: str, label: str) -> None:
+    try:
+        parsed = re.compile(value)
+    except re.error as exc:
+        raise RuleError(f"{label}: regex does not compile ({exc})") from None
+    nested = _nested_quantifier(parsed.pattern)
+    if nested:
+        raise RuleError(
+            f"{label}: regex '{nested}' nests a repeat in a repeat without bound, which can backtrack "
+            "catastrophically (bound the inner one, e.g. {1,20}, or make it atomic)"
+        )
+
+
+def _nested_quantifier(pattern: str) -> str | None:
+    """The first group that repeats without bound around a repeat without bound, or None.
+
+    ``(a+)+``, ``(\\w*\\s?)*`` and ``(?:x+y?){2,}`` try exponentially many ways to
+    split a non-matching input; ``(?:\\w+\\s+){0,2}`` (a bounded outer repeat) does not.
+    """
+    try:
+        from re import _parser as sre  # Python 3.11+
+    except ImportError:  # pragma: no cover
+        import sre_parse as sre  # type: ignore[no-redef]
+    try:
+        tree = sre.parse(pattern)
+    except Exception:  # noqa: BLE001 - compiled fine above; be lenient here
+        return None
+    repeats = (sre.MAX_REPEAT, sre.MIN_REPEAT) + ((sre.POSSESSIVE_REPEAT,) if hasattr(sre, "POSSESSIVE_REPEAT") else ())
+    unbounded = sre.MAXREPEAT
+
+    safe = (getattr(sre, "ATOMIC_GROUP", None), getattr(sre, "POSSESSIVE_REPEAT", None))
+
+    def has_unbounded(items) -> bool:
+        for op, av in items:
+            if op in safe:
+                continue  # atomic: never backtracked into
+            if op in repeats:
+                if av[1] == unbounded or has_unbounded(av[2]):
+                    return True
+            for sub in _children(op, av, sre):
+                if has_unbounded(sub):
+                    return True
+        return False
+
+    def walk(items) -> bool:
+        for op, av in items:
+            if op in repeats and op is not getattr(sre, "POSSESSIVE_REPEAT", None):
+                lo, hi, body = av
+                if hi == unbounded and has_unbounded(body):
+                    return True
+                if walk(body):
+                    return True
+                continue
+            for sub in _children(op, av, sre):
+                if walk(sub):
+                    return True
+        return False
+
+    if not walk(tree):
+        return None
+    # Name the offending stretch for the message: the shortest group with a repeat inside.
+    m = re.search(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\})", pattern)
+    return m.group(0) if m else pattern
+
+
+def _children(op, av, sre) -> list:
+    """Sub-pattern lists under one parsed node (groups, branches, lookarounds)."""
+    if op is sre.SUBPATTERN:
+        return [av[-1]]
+    if op is sre.BRANCH:
+        return list(av[1])
+    if op in (sre.ASSERT, sre.ASSERT_NOT):
+        return [av[1]]
+    if op is getattr(sre, "ATOMIC_GROUP", None):
+        return [av]
+    if op is sre.GROUPREF_EXISTS:
+        return [x for x in av[1:] if x is not None]
+    return []
+
+
