@@ -197,9 +197,7 @@ def read_html_source(path: str, source: str, template: bool | None = None, fmt: 
     if template is None:
         template = tmpl.has_merge_tags(_visible_guess(source))
     builder = TextBuilder()
-    if not template:
-        sc = None
-    else:
+    if template:
         sc = sc if sc is not None else tmpl.checked_scan(path, source)
         emit = tmpl.Emitter(sc)
         ends = sc.ends()
@@ -210,6 +208,7 @@ def read_html_source(path: str, source: str, template: bool | None = None, fmt: 
             i = bisect.bisect_right(ends, offset)
             return i < len(sc.tags) and sc.tags[i].start <= offset
     else:
+        sc = None
         emit = _keep
         in_tag = None
     parser = _VisibleText(source, builder, emit, in_tag)
