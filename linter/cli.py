@@ -27,10 +27,26 @@ def _versions() -> str:
     return version_line()
 
 
+EXIT_INTERRUPTED = 130
+
+
+class _Interrupted(Exception):
+    """Ctrl-C: the workers are already ended; say so in one line."""
+
+
 class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted() from None
+
     def main(self, *args, **kwargs):  # one-line errors, never a traceback, exit 2
         try:
             return super().main(*args, standalone_mode=False, **kwargs)
+        except _Interrupted:
+            click.echo("stoplint: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
@@ -70,9 +86,14 @@ main.params.append(
 
 
 def collect_paths(paths: tuple[str, ...], exclude: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """Expand folders into files of known extensions; (files, [(path, error)])."""
+    """Expand folders into files of known extensions; (files, [(path, error)]).
+
+    Special files met in a folder (FIFOs, devices, sockets) are skipped with a note
+    on standard error; an unreadable folder is that folder's error.
+    """
     from .api import _glob_match
     from .readers import known_extensions
+    from .report import printable
 
     exts = known_extensions()
     files: list[str] = []
@@ -84,21 +105,52 @@ def collect_paths(paths: tuple[str, ...], exclude: list[str]) -> tuple[list[str]
             files.append(raw)
         elif os.path.isdir(raw):
             found = []
-            for root, dirs, names in os.walk(raw):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-                for name in sorted(names):
-                    full = os.path.join(root, name)
-                    if os.path.splitext(name)[1].lower() in exts and not any(_glob_match(full, p) for p in exclude):
-                        found.append(full)
+            for f, kind in _walk(raw, errors):
+                if os.path.splitext(f)[1].lower() not in exts or any(_glob_match(f, p) for p in exclude):
+                    continue
+                if kind is None:
+                    found.append(f)
+                else:
+                    click.echo(f"{printable(f)}: skipped: {kind}, not a regular file", err=True)
             if found:
                 files.extend(found)
-            else:
+            elif not any(p == raw for p, _ in errors):
                 errors.append((raw, f"no email files found (looked for {', '.join(sorted(exts))})"))
         elif os.path.exists(raw):
             errors.append((raw, "not a regular file"))
         else:
             errors.append((raw, "no such file or directory"))
     return files, errors
+
+
+def _walk(top: str, errors: list[tuple[str, str]]):
+    """(path, None) for the files under ``top`` and (path, kind) for special files, sorted,
+    depth first, without recursion (any depth) and without following links to folders;
+    unreadable folders go to ``errors``."""
+    from .readers import special_kind
+
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            errors.append((folder, f"cannot read this folder ({exc.strerror or exc})"))
+            continue
+        subdirs = []
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in SKIP_DIRS and not entry.name.startswith("."):
+                        subdirs.append(entry.path)
+                elif entry.is_file() or not os.path.exists(entry.path):  # a broken link: reading it says so
+                    yield entry.path, None
+                elif (kind := special_kind(entry.stat().st_mode)) is not None:
+                    yield entry.path, kind
+            except OSError as exc:
+                errors.append((entry.path, exc.strerror or str(exc)))
+        stack.extend(reversed(subdirs))
 
 
 @main.command()
@@ -177,14 +229,24 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
         statistics=statistics,
         version=__version__,
     )
-    text = FORMATTERS[fmt](report)
+    # the last guard of "output never breaks": text no encoder can carry is escaped, not fatal
+    text = FORMATTERS[fmt](report).encode("utf-8", "backslashreplace").decode("utf-8")
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        _write_report(output, text)
     elif text:
         click.echo(text, nl=False, color=report.color)
     if any(r.error is not None for r in results):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FAIL if any(r.failed for r in results) else EXIT_OK)
+
+
+def _write_report(output: str, text: str) -> None:
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        from .report import printable
+
+        raise click.ClickException(f"{printable(output)}: cannot write the report ({exc.strerror or exc})") from None
 
 
 def _use_color() -> bool:

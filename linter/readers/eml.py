@@ -21,15 +21,38 @@ from __future__ import annotations
 import re
 
 from ..email import Email, Segment, TextBuilder
+from ..limits import MAX_DEPTH, MAX_HEADER
 from . import plain
-from .registry import _OPTIONAL_READERS, InputError, register_bytes, reject_binary
+from .registry import _OPTIONAL_READERS, InputError, charset_codec, register_bytes, reject_binary
 
 VERBATIM_CTE = ("7bit", "8bit", "binary", "")
 SUBJECT_LINE_RE = re.compile(r"^subject:[ \t]*(.*)$", re.I | re.M)
 
 
+#: The headers ``email`` parses for us (and how it sees MIME structure); their size and count are bounded
+#: before parsing, as RFC 2047 decoding is quadratic in a header's length and multipart parsing recursive.
+_PARSED_HEADER_RE = re.compile(
+    rb"^(subject|content-type|content-transfer-encoding|content-disposition)[ \t]*:[^\n]*(?:\n[ \t][^\n]*)*", re.I | re.M
+)
+_MULTIPART_RE = re.compile(rb"multipart/", re.I)
+
+
+def check_limits(data: bytes) -> None:
+    """InputError for a header past MAX_HEADER or more multipart levels than MAX_DEPTH."""
+    multipart = 0
+    for m in _PARSED_HEADER_RE.finditer(data):
+        name = m.group(1).decode("ascii").capitalize()
+        if m.end() - m.start() > MAX_HEADER:
+            raise InputError(f"a {name} header of {m.end() - m.start():,} bytes (the limit is {MAX_HEADER:,})")
+        if name == "Content-type" and _MULTIPART_RE.search(data, m.start(), m.end()):
+            multipart += 1
+    if multipart > MAX_DEPTH:
+        raise InputError(f"more than {MAX_DEPTH} multipart sections (the limit is {MAX_DEPTH})")
+
+
 def read_eml(path: str, data: bytes) -> Email:
     reject_binary(data)
+    check_limits(data.replace(b"\r\n", b"\n") if b"\r" in data else data)
     import email.errors  # noqa: F401 - the modern policy and its defects, loaded only for .eml files
     from email import policy
 
@@ -45,6 +68,7 @@ def read_eml(path: str, data: bytes) -> Email:
     if part is None:
         raise InputError("no text/plain or text/html part to lint")
     charset = part.get_content_charset() or "utf-8"
+    charset_codec(charset)  # refuses codecs that are not charsets (punycode, unicode_escape)
     try:
         content = part.get_content()
     except LookupError:
@@ -122,7 +146,7 @@ def _without_subject(path: str, content: str) -> Email:
 def _decode_file(data: bytes, charset: str) -> str:
     try:
         text = data.decode(charset)
-    except (LookupError, UnicodeDecodeError):
+    except (LookupError, UnicodeError):
         text = data.decode("utf-8", "replace")
     if text.startswith("\ufeff"):
         text = text[1:]

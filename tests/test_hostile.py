@@ -1,0 +1,358 @@
+"""Hostile input (issue 13): each case one regression test.  A bad file is that file's
+error (exit 2, one line naming it); the other files are still checked; no internal error."""
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from linter.cli import main
+from linter.limits import MAX_BYTES, MAX_DEPTH, MAX_HEADER, MAX_ROWS
+from linter.readers import InputError, read_bytes
+
+DRAFT = "Subject: Returns at the Leeds depot\n\nHi Dana,\n\nI hope this email finds you well.\n"
+SCHEMA = Path("/work/shared/schemas/sarif-schema-2.1.0.json")
+
+
+def run(*args: str, input: bytes | str | None = None):
+    """The CLI in this process: (exit status, stdout, stderr)."""
+    result = CliRunner().invoke(main, list(args), input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def check_json(*args: str, input=None) -> tuple[int, dict, str]:
+    status, out, err = run("check", "--no-model", "--format", "json", *args, input=input)
+    assert "internal error" not in err, err
+    return status, json.loads(out), err
+
+
+def errors_of(data: dict) -> dict[str, str]:
+    return {f["path"]: f["error"] for f in data["files"] if f["error"]}
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "draft.txt").write_text(DRAFT)
+    return tmp_path
+
+
+def assert_only_error(data: dict, path: Path, words: str) -> None:
+    """``path`` is the one file in error, with ``words`` in its message; the draft is still checked."""
+    errors = errors_of(data)
+    assert list(errors) == [str(path)], errors
+    assert words in errors[str(path)], errors
+    draft = [f for f in data["files"] if f["path"].endswith("draft.txt")]
+    assert draft and draft[0]["error"] is None and [f["code"] for f in draft[0]["findings"]] == ["T101"]
+
+
+# -- 3. deep nesting ----------------------------------------------------------------------------
+def deep_multipart(depth: int) -> str:
+    head = "From: Sam <sam@example.org>\nSubject: Depot\nMIME-Version: 1.0\n"
+    for i in range(depth):
+        head += f"Content-Type: multipart/mixed; boundary=b{i}\n\n--b{i}\n"
+    head += "Content-Type: text/plain\n\nYour Leeds depot.\n"
+    return head + "".join(f"--b{i}--\n" for i in reversed(range(depth)))
+
+
+def test_a_1000_deep_multipart_eml_is_that_files_error(folder):
+    (folder / "deep.eml").write_text(deep_multipart(1000))
+    status, data, _ = check_json("--select", "T101", str(folder))
+    assert status == 2
+    assert_only_error(data, folder / "deep.eml", f"the limit is {MAX_DEPTH}")
+
+
+def test_a_multipart_eml_within_the_depth_limit_is_read():
+    emails = read_bytes("ok.eml", deep_multipart(3).encode())
+    assert "Your Leeds depot." in emails[0].text
+
+
+@pytest.fixture
+def deep_folder(folder):
+    """A tree 990 folders deep, removed bottom-up afterwards (os.makedirs and rmtree recurse)."""
+    levels = [folder / "d"]
+    for _ in range(989):
+        levels.append(levels[-1] / "d")
+    for level in levels:
+        level.mkdir()
+    (levels[-1] / "bottom.txt").write_text(DRAFT)
+    yield levels[-1]
+    (levels[-1] / "bottom.txt").unlink()
+    for level in reversed(levels):
+        level.rmdir()
+
+
+def test_a_folder_990_levels_deep_is_walked(folder, deep_folder):
+    status, data, _ = check_json("--select", "T101", str(folder))
+    assert status == 1
+    assert [f["path"] for f in data["files"]] == [str(folder / "draft.txt"), str(deep_folder / "bottom.txt")]
+
+
+def test_a_5000_deep_jsonl_array_is_that_files_error(folder):
+    (folder / "seq.jsonl").write_text("[" * 5000 + "]" * 5000 + "\n")
+    status, data, _ = check_json("--select", "T101", str(folder))
+    assert status == 2
+    assert_only_error(data, folder / "seq.jsonl", "line 1: JSON nested too deep")
+
+
+def test_toml_arrays_500_deep_are_a_config_error(folder):
+    (folder / "stoplint.toml").write_text("select = " + "[" * 500 + "]" * 500 + "\n")
+    status, out, err = run("check", "--no-model", "--config", str(folder / "stoplint.toml"), str(folder))
+    assert status == 2 and out == ""
+    assert err.strip() == f"Error: {folder / 'stoplint.toml'}: not valid TOML (nested too deep)"
+
+
+# -- 4. encodings and names ---------------------------------------------------------------------
+@pytest.mark.parametrize("charset", ["punycode", "unicode_escape", "raw_unicode_escape", "idna"])
+def test_codecs_that_are_not_charsets_are_refused_in_eml_and_html(folder, charset):
+    eml = f"From: a@example.org\nSubject: Depot\nContent-Type: text/plain; charset={charset}\n\nHi \\N{{x}} caf\u00e9\n"
+    (folder / "x.eml").write_bytes(eml.encode("latin-1"))
+    html = f'<html><head><meta charset="{charset}"></head><body><p>Hi caf\u00e9 \\N{{x}}</p></body></html>'
+    (folder / "x.html").write_bytes(html.encode("latin-1"))
+    status, data, _ = check_json("--select", "T101", str(folder))
+    assert status == 2
+    assert errors_of(data) == {
+        str(folder / "x.eml"): f"charset '{charset}' is not a text charset",
+        str(folder / "x.html"): f"charset '{charset}' is not a text charset",
+    }
+
+
+def test_a_lone_surrogate_in_jsonl_is_read_as_a_replacement_character(folder):
+    line = '{"subject": "Depot \\udc00", "body": "Hi \\ud800 x, I hope this email finds you well."}\n'
+    (folder / "seq.jsonl").write_text(line)
+    status, data, _ = check_json("--select", "T101", str(folder / "seq.jsonl"))
+    assert status == 1
+    (f,) = data["files"][0]["findings"]
+    assert (f["code"], f["line"], f["column"]) == ("T101", 1, line.index("I hope") + 1)
+    (email,) = read_bytes("seq.jsonl", line.encode())
+    assert "Hi \ufffd x" in email.text and "Depot \ufffd" in email.subject
+
+
+def test_a_broken_surrogate_pair_in_jsonl_is_not_a_crash():
+    line = '{"body": "Hi \\ud800\\u0041 there, I hope this email finds you well."}\n'
+    (email,) = read_bytes("seq.jsonl", line.encode())
+    assert email.text.startswith("Hi \ufffdA there")
+
+
+@pytest.fixture
+def bad_name(folder):
+    name = os.fsdecode(b"bad\xff.txt")
+    (folder / name).write_text(DRAFT)
+    return folder, str(folder / "bad") + "\\xff.txt"
+
+
+def test_an_undecodable_file_name_is_escaped_in_json(bad_name):
+    folder, shown = bad_name
+    status, data, _ = check_json("--select", "T101", str(folder))
+    assert status == 1
+    assert sorted(f["path"] for f in data["files"]) == sorted([shown, str(folder / "draft.txt")])
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "junit", "sarif"])
+def test_an_undecodable_file_name_is_escaped_in_every_format(bad_name, fmt):
+    folder, shown = bad_name
+    status, out, err = run("check", "--no-model", "--select", "T101", "--format", fmt, str(folder))
+    assert status == 1 and "internal error" not in err
+    assert shown in out or shown.replace("\\", "%5C") in out
+    out.encode("utf-8")  # no lone surrogate reached the output
+    if fmt == "junit":
+        names = [c.get("name") for c in ET.fromstring(out).iter("testcase")]
+        assert shown in names
+    if fmt == "sarif":
+        jsonschema = pytest.importorskip("jsonschema")
+        jsonschema.validate(json.loads(out), json.loads(SCHEMA.read_text()))
+
+
+def test_an_undecodable_file_name_with_dash_o(bad_name, tmp_path):
+    folder, shown = bad_name
+    report = tmp_path / "r.json"
+    status, out, err = run("check", "--no-model", "--format", "json", "-o", str(report), str(folder))
+    assert (status, out) == (1, "")
+    assert shown in [f["path"] for f in json.loads(report.read_text(encoding="utf-8"))["files"]]
+
+
+# -- 5. config ----------------------------------------------------------------------------------
+def in_folder(folder: Path, *args: str):
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        return run(*args)
+    finally:
+        os.chdir(cwd)
+
+
+def test_a_non_utf8_setup_cfg_without_a_stoplint_section_is_not_ours(folder):
+    (folder / "setup.cfg").write_bytes(b"[metadata]\nname = caf\xe9\n")
+    (folder / "pyproject.toml").write_bytes(b"[project]\nname = 'caf\xe9'\n")
+    status, out, err = in_folder(folder, "check", "--no-model", "--select", "T101", "draft.txt")
+    assert (status, err) == (1, "")
+    assert out.startswith("draft.txt:5:1: T101")
+
+
+def test_a_non_utf8_config_with_a_stoplint_section_is_a_one_line_error(folder):
+    (folder / "setup.cfg").write_bytes(b"[stoplint]\nselect = T101\n# caf\xe9\n")
+    status, out, err = in_folder(folder, "check", "--no-model", "draft.txt")
+    assert (status, out) == (2, "")
+    assert err == f"Error: {folder / 'setup.cfg'}: not UTF-8 text (undecodable byte 0xe9 at offset 30)\n"
+
+
+def test_a_percent_sign_in_setup_cfg_is_a_value(folder):
+    (folder / "setup.cfg").write_text("[stoplint]\nselect = T101\nexclude = 100%\n")
+    status, out, err = in_folder(folder, "check", "--no-model", "draft.txt")
+    assert (status, err) == (1, "")
+    assert out.startswith("draft.txt:5:1: T101")
+
+
+def test_tool_that_is_not_a_table_is_a_config_error(folder):
+    (folder / "pyproject.toml").write_text("tool = 5  # stoplint\n")
+    status, out, err = in_folder(folder, "check", "--no-model", "draft.txt")
+    assert (status, out) == (2, "")
+    assert err == f"Error: {folder / 'pyproject.toml'}: 'tool' must be a table, not int\n"
+
+
+@pytest.mark.parametrize(
+    "name,text,reason",
+    [
+        ("setup.cfg", "[stoplint]\nselect = T101\nselect = S\n", "option 'select' in section 'stoplint' already exists)"),
+        ("pyproject.toml", "[tool.stoplint]\nselect = ['T101']\nselect = ['S']\n", "not valid TOML (Cannot overwrite a value"),
+    ],
+)
+def test_a_duplicate_key_is_an_error_not_a_silently_ignored_config(folder, name, text, reason):
+    (folder / name).write_text(text)
+    status, out, err = in_folder(folder, "check", "--no-model", "draft.txt")
+    assert (status, out) == (2, "")
+    assert err.startswith(f"Error: {folder / name}: ") and reason in err and err.count("\n") == 1
+
+
+def test_dash_o_into_a_missing_folder_is_a_one_line_error(folder):
+    status, out, err = run("check", "--no-model", "-o", "/nonexistent/dir/r.json", str(folder))
+    assert (status, out) == (2, "")
+    assert err == "Error: /nonexistent/dir/r.json: cannot write the report (No such file or directory)\n"
+
+
+# -- 7. special files ---------------------------------------------------------------------------
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_fifo_inside_a_folder_is_skipped_with_a_note(folder, jobs):
+    (folder / "sub").mkdir()
+    os.mkfifo(folder / "sub" / "pipe.txt")
+    for i in range(3):
+        (folder / "sub" / f"copy{i}.txt").write_text(DRAFT)
+    status, data, err = check_json("--select", "T101", "--jobs", jobs, str(folder))
+    assert status == 1
+    assert err == f"{folder / 'sub' / 'pipe.txt'}: skipped: a FIFO, not a regular file\n"
+    assert len(data["files"]) == 4 and not errors_of(data)
+
+
+def test_a_fifo_swapped_in_after_the_walk_does_not_block(tmp_path):
+    os.mkfifo(tmp_path / "late.txt")
+    from linter.readers import read_path
+
+    with pytest.raises(InputError, match=r"^not a regular file \(a FIFO\)$"):
+        read_path(str(tmp_path / "late.txt"))
+
+
+def test_a_device_is_refused_by_the_reader():
+    from linter.readers import read_path
+
+    with pytest.raises(InputError, match=r"^not a regular file \(a device\)$"):
+        read_path("/dev/zero")
+
+
+# -- 10. limits and linear work -----------------------------------------------------------------
+def test_stdin_past_the_size_limit_is_an_error_without_reading_it_all():
+    status, data, _ = check_json(input=b"Hello there.\n" * (MAX_BYTES // 13 + 2))
+    assert status == 2
+    assert errors_of(data)["<stdin>"].startswith("too large to be an email (")
+    assert errors_of(data)["<stdin>"].endswith(f"bytes; the limit is {MAX_BYTES:,})")
+
+
+def test_rows_past_the_limit_are_that_files_error(folder):
+    (folder / "seq.csv").write_text("subject,body\n" + "Depot,Hi\n" * (MAX_ROWS + 1))
+    (folder / "seq.jsonl").write_text('{"body": "Hi"}\n' * (MAX_ROWS + 1))
+    status, data, _ = check_json("--select", "T101", str(folder))
+    assert status == 2
+    assert errors_of(data) == {
+        str(folder / "seq.csv"): f"{MAX_ROWS + 1:,} rows (the limit is {MAX_ROWS:,} rows per sequence file)",
+        str(folder / "seq.jsonl"): f"more than {MAX_ROWS:,} rows (the limit is {MAX_ROWS:,} rows per sequence file)",
+    }
+
+
+def test_the_rows_of_a_sequence_share_one_line_index():
+    csv = "subject,body\n" + "".join(f"Depot {i},Hi there {i}\n" for i in range(50))
+    emails = read_bytes("seq.csv", csv.encode())
+    assert len(emails) == 50
+    assert all(e._line_starts is emails[0]._line_starts for e in emails)
+
+
+def test_a_stray_quote_per_csv_line_keeps_each_line_a_row():
+    csv = "subject,body\n" + "".join(f'Depot {i},say "hi {i}\n' for i in range(20))
+    emails = read_bytes("seq.csv", csv.encode())
+    assert [e.row for e in emails] == list(range(1, 21))
+    assert emails[3].text.endswith('say "hi 3')
+
+
+def test_an_eml_header_past_the_limit_is_refused_before_parsing():
+    words = " ".join(["=?utf-8?q?caf=C3=A9?="] * 2000)
+    eml = f"From: a@example.org\nSubject: {words}\nContent-Type: text/plain\n\nHi.\n"
+    with pytest.raises(InputError, match=rf"^a Subject header of [\d,]+ bytes \(the limit is {MAX_HEADER:,}\)$"):
+        read_bytes("x.eml", eml.encode())
+
+
+# -- 11. runs and workers -----------------------------------------------------------------------
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_one_crashing_file_is_that_files_error(folder, monkeypatch, jobs):
+    from linter.readers import plain
+
+    real = plain.read_text
+
+    def flaky(path, text):
+        if path.endswith("boom.txt"):
+            raise KeyError("a bug")
+        return real(path, text)
+
+    monkeypatch.setattr(plain, "read_text", flaky)
+    monkeypatch.setitem(__import__("linter.readers", fromlist=["_TEXT_READERS"])._TEXT_READERS, ".txt", flaky)
+    for i in range(9):
+        (folder / f"copy{i}.txt").write_text(DRAFT)
+    (folder / "boom.txt").write_text(DRAFT)
+    status, data, _ = check_json("--select", "T101", "--jobs", jobs, str(folder))
+    assert status == 2
+    assert errors_of(data) == {
+        str(folder / "boom.txt"): "internal error (KeyError: 'a bug'); set STOPLINT_DEBUG=1 for details"
+    }
+    assert len(data["files"]) == 11
+    assert sum(len(f["findings"]) for f in data["files"]) == 10
+
+
+def test_an_unreadable_folder_is_that_folders_error(folder, monkeypatch):
+    (folder / "locked").mkdir()
+    (folder / "locked" / "x.txt").write_text(DRAFT)
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    status, data, _ = check_json("--select", "T101", str(folder))
+    assert status == 2
+    assert errors_of(data) == {str(folder / "locked"): "cannot read this folder (Permission denied)"}
+    assert [f["path"] for f in data["files"] if not f["error"]] == [str(folder / "draft.txt")]
+
+
+def test_an_unreadable_file_named_on_the_command_line_is_that_files_error(folder, monkeypatch):
+    (folder / "locked.txt").write_text(DRAFT)
+    real = os.open
+
+    def opener(path, flags, *args, **kwargs):
+        if str(path).endswith("locked.txt"):
+            raise PermissionError(13, "Permission denied")
+        return real(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", opener)
+    status, data, _ = check_json("--select", "T101", str(folder / "locked.txt"), str(folder / "draft.txt"))
+    assert status == 2
+    assert_only_error(data, folder / "locked.txt", "permission denied")
