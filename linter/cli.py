@@ -46,7 +46,8 @@ class _Group(click.Group):
             return super().main(*args, standalone_mode=False, **kwargs)
         except _Interrupted:
             click.echo("stoplint: interrupted", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            sys.stdout.flush()
+            os._exit(EXIT_INTERRUPTED)  # the workers are gone; tearing down the model would only delay
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.ClickException as exc:

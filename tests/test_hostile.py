@@ -356,3 +356,96 @@ def test_an_unreadable_file_named_on_the_command_line_is_that_files_error(folder
     status, data, _ = check_json("--select", "T101", str(folder / "locked.txt"), str(folder / "draft.txt"))
     assert status == 2
     assert_only_error(data, folder / "locked.txt", "permission denied")
+
+
+def test_the_readme_lists_every_limit_with_its_value():
+    from linter import limits
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for name in ("MAX_BYTES", "MAX_ROWS", "MAX_DEPTH", "MAX_HEADER", "MAX_TAGS"):
+        assert f"| {getattr(limits, name):,} |" in readme, name
+
+
+# -- 3. deep nesting in templates ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        ("parens.j2", "Hi {{ " + "(" * 100 + "first_name" + ")" * 100 + " }},\n"),
+        ("ifs.j2", "{% if a %}" * 300 + "Hi there" + "{% endif %}" * 300 + "\n"),
+        ("brackets.j2", "Hi {{ " + "[" * 76 + " }}\n"),
+        ("sections.hbs", "{{#if a}}" * 300 + "Hi there" + "{{/if}}" * 300 + "\n"),
+    ],
+)
+def test_templates_nested_past_the_limit_are_that_files_error(folder, name, text):
+    (folder / name).write_text(text)
+    status, data, _ = check_json("--select", "T101", str(folder))
+    assert status == 2
+    assert errors_of(data) == {str(folder / name): f"line 1: template syntax nested too deep (the limit is {MAX_DEPTH} levels)"}
+
+
+def test_a_template_nested_within_the_limit_is_read():
+    text = "{% if a %}" * 10 + "Hi {{ ((first_name)) }}," + "{% endif %}" * 10 + "\n"
+    (email,) = read_bytes("ok.j2", text.encode())
+    assert email.text.strip() == "Hi this detail," and not email.reader_findings
+    assert [f.raw for f in email.fields] == ["{{ ((first_name)) }}"]
+
+
+def test_tags_past_the_limit_are_that_files_error():
+    from linter.limits import MAX_TAGS
+
+    with pytest.raises(InputError, match=rf"^more than {MAX_TAGS:,} template tags"):
+        read_bytes("many.j2", ("{{ a }} " * (MAX_TAGS + 2)).encode())
+
+
+def test_unclosed_tags_all_over_a_file_are_each_reported_once():
+    text = "Hi there.\n" + "{{ x {# y " * 50
+    (email,) = read_bytes("unclosed.j2", text.encode())
+    messages = [m for _c, _s, _e, m in email.reader_findings]
+    assert messages.count("Unclosed merge field tag: '{{' has no matching '}}'") == 50
+    assert messages.count("Unclosed comment tag: '{#' has no matching '#}'") == 50
+
+
+# -- 11. Ctrl-C -----------------------------------------------------------------------------------
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as fh:
+            return [int(c) for c in fh.read().split()]
+    except OSError:
+        return []
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc to see the workers")
+def test_ctrl_c_with_two_jobs_exits_at_once_in_one_line_with_no_worker_left(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for i in range(400):
+        (tmp_path / f"d{i}.txt").write_text(DRAFT + f"Note {i}.\n" * 50)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "linter", "check", "-j2", "--no-model", str(tmp_path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while len(_children(proc.pid)) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert len(_children(proc.pid)) >= 2, "the workers never started"
+    time.sleep(0.5)  # the workers are busy linting
+    start = time.monotonic()
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal sends it: to the whole group
+    out, err = proc.communicate(timeout=30)
+    elapsed = time.monotonic() - start
+    assert proc.returncode == 130
+    assert err.decode() == "stoplint: interrupted\n"
+    assert elapsed < 1.0, elapsed
+    time.sleep(0.2)
+    assert not _group_alive(proc.pid), "a worker outlived the run"
