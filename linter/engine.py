@@ -162,10 +162,19 @@ class Engine:
             for hit in CHECKS[rule.check](ctx, rule):
                 yield rule, hit  # a negative hit is a reader's finding, in source offsets
 
+    def _excused(self, ctx: Context, code: str, hit: Hit, memo: dict[tuple[str, int, int], bool]) -> bool:
+        """Does the rule's ``unless`` match the hit's sentence?  Once per sentence, not per hit."""
+        ss, se = ctx.sentence_of(hit.start)
+        key = (code, ss, max(se, hit.end))
+        if key not in memo:
+            memo[key] = re.compile(self.unless[code], re.I).search(ctx.text, ss, key[2]) is not None
+        return memo[key]
+
     def _to_findings(self, ctx: Context, raw: list[tuple[Rule, Hit]]) -> list[Finding]:
         email = ctx.email
         parts = ctx.parts
         per_code: dict[str, list[tuple[int, int]]] = {}
+        excused: dict[tuple[str, int, int], bool] = {}
         findings = []
         raw.sort(key=lambda rh: (rh[0].code, rh[1].start, -rh[1].end))
         for rule, hit in raw:
@@ -176,10 +185,8 @@ class Engine:
             else:
                 if not parts.contains(rule.scope, hit.start):
                     continue
-                if rule.code in self.unless:
-                    ss, se = ctx.sentence_of(hit.start)
-                    if re.compile(self.unless[rule.code], re.I).search(ctx.text, ss, max(se, hit.end)):
-                        continue
+                if rule.code in self.unless and self._excused(ctx, rule.code, hit, excused):
+                    continue
                 s, e, line, col, end_line, end_col = email.position(hit.start, hit.end)
             taken = per_code.setdefault(rule.code, [])
             if len(taken) >= rule.max_per_email or any(s < te and ts < e or s == ts for ts, te in taken):

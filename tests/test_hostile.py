@@ -449,3 +449,38 @@ def test_ctrl_c_with_two_jobs_exits_at_once_in_one_line_with_no_worker_left(tmp_
     assert elapsed < 1.0, elapsed
     time.sleep(0.2)
     assert not _group_alive(proc.pid), "a worker outlived the run"
+
+
+# -- 10. linear work in the checks ----------------------------------------------------------------
+def test_the_tokenizer_never_sees_a_long_punctuation_run():
+    from linter.nlp import PUNCT_RUN, cut_punctuation_runs, get_nlp
+
+    text = "Hi " + ":[!$" * 1000 + " there!!"
+    assert len(cut_punctuation_runs(text)) == len(text)
+    doc = get_nlp()(text)
+    assert max(len(t.text) for t in doc) <= PUNCT_RUN
+    assert doc[-1].idx + len(doc[-1]) == len(text) and doc[-3].text == "there"
+
+
+def test_a_thousand_disable_next_line_lines_all_silence_the_line_after_them():
+    from linter.suppress import parse_directives
+
+    source = "stoplint: disable-next-line=T101\n" * 1000 + "\nI hope this email finds you well.\n"
+    directives = parse_directives(source)
+    assert len(directives) == 1000 and {d.target_line for d in directives} == {1002}
+
+
+def test_spans_answer_as_a_scan_would():
+    from linter.context import Spans, inside
+
+    spans = [(10, 20), (15, 30), (40, 41), (50, 50), (0, 3)]
+    index = Spans(spans)
+    assert [o for o in range(60) if o in index] == [o for o in range(60) if inside(o, spans)]
+
+
+def test_many_links_counts_each_link_once_among_thousands():
+    from conftest import rule_linter
+
+    links = " ".join(f"https://example.org/p/{i}" for i in range(3000))
+    (res,) = rule_linter("Q108").lint_text(f"Subject: Depot\n\nHi Dana,\n\nSee {links} and [Calendly link].\n", "x.txt")
+    assert [f.message for f in res.findings] == ["3001 links in one email"]
