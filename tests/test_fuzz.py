@@ -1,4 +1,4 @@
-"""Fuzz: structured hostile input for the readers, the config loader and the
+"""Fuzz: structured hostile input for the readers, the config loader, team packs and the
 command line (Hypothesis).  Derandomized, with no example database and a fixed number
 of examples per test, so every run tries the same cases and the file stays within
 about 20 s.
@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from linter.cli import main
 from linter.config import ConfigError, load_config
 from linter.readers import InputError, read_bytes
+from linter.rulepack import RuleError, load_rules
 
 FUZZ = settings(
     derandomize=True,
@@ -162,6 +163,52 @@ def test_the_config_loader_takes_hostile_files(config):
             load_config(str(path))
         except ConfigError as exc:
             assert str(exc).startswith(str(path)) and "\n" not in str(exc)
+
+
+# -- team packs -----------------------------------------------------------------------------------
+yaml_scalar = st.one_of(
+    st.integers(-3, 5), st.booleans(), st.none(), hostile_text.map(json.dumps),
+    st.sampled_from(["'(a|a?)+b'", "'(('", "[]", "{}", "&a x", "*a", "!!python/object:os.system x", "'[A-Z'", "'\\\\bquick\\\\b'"]),
+)
+rule_key = st.sampled_from([
+    "code", "family", "severity", "message", "why", "instead", "phrases", "patterns", "regex", "check",
+    "params", "max_per_email", "unless", "scope", "examples", "case", "default", "name",
+])
+
+
+@st.composite
+def packs(draw) -> str:
+    rules = []
+    for _ in range(draw(st.integers(1, 3))):
+        fields = {
+            "code": "'G9%02d'" % draw(st.integers(0, 99)), "family": "generic", "severity": "warning",
+            "message": "'Says synergy'", "why": "'Nobody can picture it.'", "instead": "'Name the two things.'",
+            "phrases": "[synergy]",
+        }
+        for key, value in draw(st.lists(st.tuples(rule_key, yaml_scalar), max_size=4)):
+            fields[key] = value
+        if draw(st.booleans()):
+            fields["patterns"] = draw(st.sampled_from(["[[{LOWER: quick}]]", "[[{TEXT: {REGEX: '(('}}]]", "[[{TEXT: {REGEX: '(a+)+b'}}]]", "[{}]", "5"]))
+            fields.pop("phrases", None)
+        rules.append("  - " + "\n    ".join(f"{k}: {v}" for k, v in fields.items()))
+    return "rules:\n" + "\n".join(rules) + "\n"
+
+
+@settings(FUZZ, max_examples=25)
+@given(packs())
+def test_team_packs_are_validated_or_refused(pack):
+    from linter.engine import Engine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        Path(tmp, "team.yml").write_text(pack, encoding="utf-8", errors="surrogatepass")
+        try:
+            rules = load_rules([tmp])
+        except RuleError as exc:
+            assert "team.yml" in str(exc) and "\n" not in str(exc).strip()
+            return
+        team = [r for r in rules if not r.builtin]
+        emails = read_bytes("draft.txt", b"Subject: Synergy\n\nOur synergy is quick: (a) synergy aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\n")
+        Engine(team).analyze(emails[0])
 
 
 # -- the command line -----------------------------------------------------------------------------

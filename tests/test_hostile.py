@@ -484,3 +484,101 @@ def test_many_links_counts_each_link_once_among_thousands():
     links = " ".join(f"https://example.org/p/{i}" for i in range(3000))
     (res,) = rule_linter("Q108").lint_text(f"Subject: Depot\n\nHi Dana,\n\nSee {links} and [Calendly link].\n", "x.txt")
     assert [f.message for f in res.findings] == ["3001 links in one email"]
+
+
+# -- 6, 8, 9. team packs ----------------------------------------------------------------------------
+PACK = """\
+rules:
+  - code: G950
+    family: generic
+    name: synergy
+    severity: warning
+    message: Leans on the word synergy
+    why: Nobody can picture a synergy.
+    instead: Name the two things that work together.
+    phrases: [synergy]
+"""
+
+
+def pack_error(tmp_path, text: str) -> str:
+    from linter.rulepack import RuleError, load_rules
+
+    folder = tmp_path / "team"
+    folder.mkdir(exist_ok=True)
+    (folder / "pack.yml").write_text(text)
+    with pytest.raises(RuleError) as info:
+        load_rules([str(folder)])
+    return str(info.value).replace(f"{folder}/", "")
+
+
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (("    phrases:", "    max_per_email: [1]\n    phrases:"), "pack.yml:2: rule G950: 'max_per_email' must be a whole number, not list"),
+        (("    phrases:", "    max_per_email: 0\n    phrases:"), "pack.yml:2: rule G950: 'max_per_email' must be 1 or more"),
+        (("family: generic", "family: [generic]"), "pack.yml:2: rule G950: 'family' must be a string, not list"),
+        (("code: G950", "code: [G950]"), "pack.yml:2: rule (no code): 'code' must be a string, not list"),
+        (("    phrases:", "    unless: 5\n    phrases:"), "pack.yml:2: rule G950: 'unless' must be a string, not int"),
+        (("    phrases:", "    7: seven\n    phrases:"), "pack.yml:2: rule G950: field names must be words, not 7"),
+        (("phrases: [synergy]", "patterns: [[{TEXT: {REGEX: '(('}}]]"), "pack.yml:2: rule G950: token pattern REGEX '((' cannot run: missing ): (( (team rules run on RE2: no lookarounds or backreferences)"),
+        (("phrases: [synergy]", "patterns: [[{POS: {REGEX: 'NOUN'}}]]"), "pack.yml:2: rule G950: REGEX can test TEXT, ORTH, LOWER, NORM, LEMMA, SHAPE, not 'POS'"),
+        (("phrases: [synergy]", "regex: '(?<=our )synergy'"), "pack.yml:2: rule G950: regex '(?<=our )synergy' cannot run: invalid perl operator: (?<= (team rules run on RE2: no lookarounds or backreferences)"),
+        (("phrases: [synergy]", "check: long_subject\n    params: [40]"), "pack.yml:2: rule G950: 'params' must be a mapping, not list"),
+        (("phrases: [synergy]", "check: long_subject\n    params: {max_words: lots}"), "pack.yml:2: rule G950: param 'max_words' must be a whole number, not 'lots'"),
+        (("phrases: [synergy]", "check: long_subject\n    params: {colour: red}"), "pack.yml:2: rule G950: unknown param 'colour'"),
+    ],
+)
+def test_team_pack_fields_are_validated_by_type(tmp_path, change, message):
+    assert pack_error(tmp_path, PACK.replace(*change)).startswith(message)
+
+
+def test_a_yaml_alias_bomb_is_refused_at_its_first_alias(tmp_path):
+    bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        bomb += f"{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+    assert pack_error(tmp_path, bomb + PACK) == (
+        "pack.yml:2: YAML aliases (*a) are not allowed in a rule pack; write the value out"
+    )
+
+
+def test_wrong_params_fail_rules_check_not_check(tmp_path):
+    folder = tmp_path / "team"
+    folder.mkdir()
+    (folder / "pack.yml").write_text(PACK.replace("phrases: [synergy]", "check: long_subject\n    params: {max_words: [1]}"))
+    status, out, err = run("rules", "--check", str(folder))
+    assert status == 2 and "param 'max_words' must be a whole number" in err
+
+
+REDOS = ["(a|a?)+b", "(?:a|ab|b)*c", "(.|\\s)*!", "(a{1,30}){1,30}b", "a*a*a*a*a*a*a*b", "(?:.*,){12}x", "(\\w{1,20}\\s?)*$"]
+
+
+def team_linter(tmp_path, matcher: str):
+    """A rules-only linter with one team rule, G950, matching with ``matcher`` (YAML)."""
+    from linter import Linter, Options
+
+    folder = tmp_path / "team"
+    folder.mkdir()
+    (folder / "pack.yml").write_text(PACK.replace("phrases: [synergy]", matcher))
+    return Linter(Options(select=["G950"], use_model=False, rule_folders=[str(folder)]))
+
+
+@pytest.mark.parametrize("regex", REDOS)
+def test_redos_shapes_run_in_linear_time_in_a_team_regex(tmp_path, regex):
+    """Each of these took 8-120 s on under 300 characters with Python's re."""
+    linter = team_linter(tmp_path, f"regex: '{regex}'\n    unless: '{regex}'")
+    hostile = "Hi " + "a" * 100 + " " + ",a" * 60 + " " + "ab" * 50 + " \t" * 40
+    (res,) = linter.lint_text(hostile + "\n", "x.txt")
+    assert res.error is None
+
+
+@pytest.mark.parametrize("regex", REDOS)
+def test_redos_shapes_run_in_linear_time_in_a_token_pattern(tmp_path, regex):
+    linter = team_linter(tmp_path, f"patterns: [[{{TEXT: {{REGEX: '{regex}'}}}}]]")
+    (res,) = linter.lint_text("Hi " + "a" * 200 + "\n", "x.txt")
+    assert res.error is None
+
+
+def test_a_token_pattern_regex_still_matches_on_re2(tmp_path):
+    linter = team_linter(tmp_path, "patterns: [[{LOWER: {REGEX: '^syner'}}]]")
+    (res,) = linter.lint_text("Subject: Depot\n\nOur Synergy plan.\n", "x.txt")
+    assert [(f.code, f.line, f.column, f.text) for f in res.findings] == [("G950", 3, 5, "Synergy")]
