@@ -182,11 +182,9 @@ def _run_parallel(files: list[str], parent: Linter, jobs: int, stdin_filename: s
     finally:
         _WORKER = None
     results: list[FileResult] = []
-    for k, path in enumerate(files):
-        if path == "-":
-            results.extend(_lint_stdin(parent, stdin_filename))
-        else:
-            results.extend(by_path[k - files[:k].count("-")])
+    on_disk = iter(by_path)
+    for path in files:
+        results.extend(_lint_stdin(parent, stdin_filename) if path == "-" else next(on_disk))
     return results
 
 
