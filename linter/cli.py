@@ -27,10 +27,27 @@ def _versions() -> str:
     return version_line()
 
 
+EXIT_INTERRUPTED = 130
+
+
+class _Interrupted(Exception):
+    """Ctrl-C: the workers are already ended; say so in one line."""
+
+
 class _Group(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise _Interrupted() from None
+
     def main(self, *args, **kwargs):  # one-line errors, never a traceback, exit 2
         try:
             return super().main(*args, standalone_mode=False, **kwargs)
+        except _Interrupted:
+            click.echo("stoplint: interrupted", err=True)
+            sys.stdout.flush()
+            os._exit(EXIT_INTERRUPTED)  # the workers are gone; tearing down the model would only delay
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
@@ -73,7 +90,10 @@ def collect_paths(paths: tuple[str, ...], exclude: list[str], base: str | None =
     """Expand folders into files of known extensions; (files, [(path, error)]).
 
     ``exclude`` globs are relative to ``base`` (the folder of the config file that
-    declares them); project documents (README, CHANGELOG...) are skipped in folders."""
+    declares them); project documents (README, CHANGELOG...) are skipped in folders.
+    Special files met in a folder (FIFOs, devices, sockets) are skipped with a note
+    on standard error; an unreadable folder is that folder's error.
+    """
     from .api import glob_match
     from .readers import known_extensions
 
@@ -86,10 +106,10 @@ def collect_paths(paths: tuple[str, ...], exclude: list[str], base: str | None =
         if raw == "-" or os.path.isfile(raw):
             files.append(raw)
         elif os.path.isdir(raw):
-            found = [f for f in _walk(raw, exts) if not any(glob_match(f, p, base) for p in exclude)]
+            found = _folder_files(raw, exts, exclude, base, errors)
             if found:
                 files.extend(found)
-            else:
+            elif not any(p == raw for p, _ in errors):
                 errors.append((raw, f"no email files found (looked for {', '.join(sorted(exts))})"))
         elif os.path.exists(raw):
             errors.append((raw, "not a regular file"))
@@ -98,14 +118,51 @@ def collect_paths(paths: tuple[str, ...], exclude: list[str], base: str | None =
     return files, errors
 
 
-def _walk(folder: str, exts: set[str]):
+def _folder_files(folder: str, exts: set[str], exclude: list[str], base: str | None, errors: list) -> list[str]:
+    """The email files under ``folder``: known extensions, not excluded, not project documents."""
+    from .api import glob_match
     from .readers import is_project_document
+    from .report import printable
 
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        for name in sorted(names):
-            if os.path.splitext(name)[1].lower() in exts and not is_project_document(name):
-                yield os.path.join(root, name)
+    found = []
+    for f, kind in _walk(folder, errors):
+        if os.path.splitext(f)[1].lower() not in exts or is_project_document(f) or any(glob_match(f, p, base) for p in exclude):
+            continue
+        if kind is None:
+            found.append(f)
+        else:
+            click.echo(f"{printable(f)}: skipped: {kind}, not a regular file", err=True)
+    return found
+
+
+def _walk(top: str, errors: list[tuple[str, str]]):
+    """(path, None) for the files under ``top`` and (path, kind) for special files, sorted,
+    depth first, without recursion (any depth) and without following links to folders;
+    unreadable folders go to ``errors``."""
+    from .readers import special_kind
+
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            errors.append((folder, f"cannot read this folder ({exc.strerror or exc})"))
+            continue
+        subdirs = []
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in SKIP_DIRS and not entry.name.startswith("."):
+                        subdirs.append(entry.path)
+                elif entry.is_file() or not os.path.exists(entry.path):  # a broken link: reading it says so
+                    yield entry.path, None
+                elif (kind := special_kind(entry.stat().st_mode)) is not None:
+                    yield entry.path, kind
+            except OSError as exc:
+                errors.append((entry.path, exc.strerror or str(exc)))
+        stack.extend(reversed(subdirs))
 
 
 def _load_config(config_path: str | None, isolated: bool = False):
@@ -163,7 +220,7 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
           explain, statistics, report_unused_suppressions, stdin_filename, output) -> None:
     """Lint emails, templates and folders of them (`-` or piped input reads standard input)."""
     from .api import FileResult
-    from .report import FORMATTERS, Report
+    from .report import FORMATTERS, Report, printable
     from .rulepack import RuleError, valid_selector
     from .taxonomy import deprecation_note
 
@@ -206,20 +263,27 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
         statistics=statistics,
         version=__version__,
     )
-    _write_report(FORMATTERS[fmt](report), output, report.color)
+    # the last guard of "output never breaks": text no encoder can carry is escaped, not fatal
+    text = FORMATTERS[fmt](report).encode("utf-8", "backslashreplace").decode("utf-8")
+    if output:
+        _write_report(output, text)
+    elif text:
+        click.echo(text, nl=False, color=report.color)
     for res in results:  # whatever the format and wherever the report goes
         if res.error is not None:
-            click.echo(f"{res.display_path}: error: {res.error}", err=True)
+            click.echo(f"{printable(res.display_path)}: error: {printable(res.error)}", err=True)
     if any(r.error is not None for r in results):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FAIL if any(r.failed for r in results) else EXIT_OK)
 
 
-def _write_report(text: str, output: str | None, color: bool) -> None:
-    if output:
+def _write_report(output: str, text: str) -> None:
+    try:
         Path(output).write_text(text, encoding="utf-8")
-    elif text:
-        click.echo(text, nl=False, color=color)
+    except OSError as exc:
+        from .report import printable
+
+        raise click.ClickException(f"{printable(output)}: cannot write the report ({exc.strerror or exc})") from None
 
 
 def _use_color() -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .limits import MAX_BYTES
 from .rulepack import SEVERITIES, valid_selector
 from .taxonomy import deprecation_note
 
@@ -51,29 +52,64 @@ def find_config(start: Path | None = None) -> Path | None:
 
 
 def _pyproject_has_section(path: Path) -> bool:
+    if not _mentions_stoplint(path):
+        return False
     try:
-        return "stoplint" in _read_toml(path).get("tool", {})
+        tool = _read_toml(path).get("tool", {})
     except ConfigError:
-        return True  # report the broken file rather than skip it
+        return True  # ours but broken: report it rather than skip it
+    return not isinstance(tool, dict) or "stoplint" in tool
 
 
 def _setup_cfg_has_section(path: Path) -> bool:
-    parser = configparser.ConfigParser()
-    try:
-        parser.read(path, encoding="utf-8")
-    except configparser.Error:
+    if not _mentions_stoplint(path):
         return False
-    return parser.has_section("stoplint")
+    try:
+        return _ini_parser(path).has_section("stoplint")
+    except ConfigError:
+        return True
+
+
+def _mentions_stoplint(path: Path) -> bool:
+    """A file found upward that never says "stoplint" is not ours, whatever else is in it."""
+    try:
+        with open(path, "rb") as fh:
+            return b"stoplint" in fh.read(MAX_BYTES)
+    except OSError:
+        return False
+
+
+def _ini_parser(path: Path) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(interpolation=None)  # "100%" is a value, not a reference
+    try:
+        parser.read_string(_read_text(path), source=str(path))
+    except configparser.Error as exc:
+        raise ConfigError(f"{path}: not a valid INI file ({exc.message.splitlines()[0]})") from None
+    return parser
+
+
+def _read_text(path: Path) -> str:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    if len(data) > MAX_BYTES:
+        raise ConfigError(f"{path}: too large for a config file (the limit is {MAX_BYTES:,} bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (undecodable byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    text = _read_text(path)
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML (nested too deep)") from None
 
 
 def load_config(explicit: str | None = None) -> Config:
@@ -95,21 +131,20 @@ def load_config(explicit: str | None = None) -> Config:
 
 def _raw_section(path: Path) -> dict[str, Any]:
     if path.name == "setup.cfg" or path.suffix == ".cfg":
-        parser = configparser.ConfigParser()
-        try:
-            parser.read(path, encoding="utf-8")
-        except configparser.Error as exc:
-            raise ConfigError(f"{path}: not a valid INI file ({exc.message.splitlines()[0]})") from None
+        parser = _ini_parser(path)
         if not parser.has_section("stoplint"):
             raise ConfigError(f"{path}: no [stoplint] section")
         return {key: _ini_value(key, value, str(path)) for key, value in parser.items("stoplint")}
     data = _read_toml(path)
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: 'tool' must be a table, not {type(tool).__name__}")
     if path.name == "pyproject.toml":
-        section = data.get("tool", {}).get("stoplint")
+        section = tool.get("stoplint")
         if section is None:
             raise ConfigError(f"{path}: no [tool.stoplint] table")
         return section
-    return data.get("tool", {}).get("stoplint", data) if "tool" in data else data
+    return tool.get("stoplint", data) if "tool" in data else data
 
 
 def _ini_value(key: str, value: str, where: str = "setup.cfg") -> Any:

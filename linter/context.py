@@ -34,12 +34,38 @@ _NUMBER_RE = re.compile(r"\d")
 _CLAUSE_BREAKS = frozenset({".", "!", "?", ":", "\n", "—", "-"})
 
 
-def inside(offset: int, spans: list[tuple[int, int]]) -> bool:
-    """Whether ``offset`` falls in one of the ``(start, end)`` spans."""
+def inside(offset: int, spans: "list[tuple[int, int]] | Spans") -> bool:
+    """Whether ``offset`` falls in one of the ``(start, end)`` spans (a short list, or Spans)."""
+    if isinstance(spans, Spans):
+        return offset in spans
     for s, e in spans:
         if s <= offset < e:
             return True
     return False
+
+
+class Spans:
+    """Spans merged and sorted once, looked up by bisection: for lists that grow with the
+    email (every link, placeholder or merge field), where a scan per word is quadratic."""
+
+    def __init__(self, spans) -> None:
+        merged: list[list[int]] = []
+        for s, e in sorted(spans):
+            if e <= s:
+                continue
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self.starts = [s for s, _ in merged]
+        self.ends = [e for _, e in merged]
+
+    def __contains__(self, offset: int) -> bool:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i >= 0 and offset < self.ends[i]
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
 
 
 @dataclass
@@ -88,15 +114,24 @@ class Context:
         return out
 
     def sentence_of(self, offset: int) -> tuple[int, int]:
-        for s, e in self.parts.sentences:
-            if s <= offset < e:
-                return s, e
+        sentences = self.parts.sentences
+        i = bisect.bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and offset < sentences[i][1]:
+            return sentences[i]
         return offset, offset
+
+    @functools.cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s for s, _ in self.parts.sentences]
 
     @functools.cached_property
     def field_ranges(self) -> list[tuple[int, int]]:
         """Text ranges that are merge-field stand-ins, not the writer's words."""
         return [(f.text_start, f.text_end) for f in self.email.fields]
+
+    @functools.cached_property
+    def field_spans(self) -> Spans:
+        return Spans(self.field_ranges)
 
     @functools.cached_property
     def message_tokens(self) -> list[Token]:
@@ -115,10 +150,10 @@ class Context:
         """
         out = []
         sentence_starts = {s for s, _ in self.parts.sentences}
-        fields = self.field_ranges
+        fields = self.field_spans
         doc = self.doc
         for t in self.message_tokens:
-            if fields and inside(t.idx, fields):
+            if t.idx in fields:
                 continue
             if not t.is_alpha:  # months and names are letters; anything else counts if it has a digit
                 if _NUMBER_RE.search(t.text):

@@ -10,6 +10,7 @@ file's own line and column through :meth:`Email.position`.
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass, field
 
 #: The parts of an email a rule may be scoped to (see ``linter.parts``).
@@ -221,7 +222,9 @@ class SourceMap:
         return out
 
 
+@functools.lru_cache(maxsize=2)
 def _line_starts(source: str) -> list[int]:
+    """Offsets where lines start; computed once per source (every row of a sequence file shares it)."""
     starts = [0]
     find = source.find
     i = find("\n")

@@ -83,7 +83,7 @@ class Engine:
                 target.add(rule.code, [nlp.tokenize(p) for p in rule.phrases])
             elif rule.patterns is not None:
                 try:
-                    self.tokens.add(rule.code, rule.patterns)
+                    self.tokens.add(rule.code, rule.patterns if rule.builtin else _team_token_patterns(rule.patterns))
                 except (ValueError, KeyError, TypeError) as exc:
                     first = str(exc).strip().splitlines()
                     detail = next((x for x in first if x.strip()), "bad token pattern")
@@ -151,21 +151,31 @@ class Engine:
                     haystack = lowered
                     pattern = entry.pattern or entry.compile()
                 else:  # rare: fall back to the case-insensitive pattern (re caches it)
-                    pattern = re.compile(rule.regex, re.I | re.M)
+                    pattern = _compile(rule, rule.regex, re.I | re.M)
             else:
                 pattern = entry.pattern or entry.compile()
             for s, e in ctx.parts.get(rule.scope):
-                for m in pattern.finditer(haystack, s, e):
-                    if m.end() > m.start():
-                        yield rule, Hit(m.start(), m.end())
+                for ms, me in _match_spans(pattern, haystack, s, e, rule.builtin):
+                    if me > ms:
+                        yield rule, Hit(ms, me)
         for rule in self.checks:
             for hit in CHECKS[rule.check](ctx, rule):
                 yield rule, hit  # a negative hit is a reader's finding, in source offsets
+
+    def _excused(self, ctx: Context, code: str, hit: Hit, memo: dict[tuple[str, int, int], bool]) -> bool:
+        """Does the rule's ``unless`` match the hit's sentence?  Once per sentence, not per hit."""
+        ss, se = ctx.sentence_of(hit.start)
+        key = (code, ss, max(se, hit.end))
+        if key not in memo:
+            rule = self.by_code[code]
+            memo[key] = any(_match_spans(_compile(rule, self.unless[code], re.I), ctx.text, ss, key[2], rule.builtin))
+        return memo[key]
 
     def _to_findings(self, ctx: Context, raw: list[tuple[Rule, Hit]]) -> list[Finding]:
         email = ctx.email
         parts = ctx.parts
         per_code: dict[str, list[tuple[int, int]]] = {}
+        excused: dict[tuple[str, int, int], bool] = {}
         findings = []
         raw.sort(key=lambda rh: (rh[0].code, rh[1].start, -rh[1].end))
         for rule, hit in raw:
@@ -176,10 +186,8 @@ class Engine:
             else:
                 if not parts.contains(rule.scope, hit.start):
                     continue
-                if rule.code in self.unless:
-                    ss, se = ctx.sentence_of(hit.start)
-                    if re.compile(self.unless[rule.code], re.I).search(ctx.text, ss, max(se, hit.end)):
-                        continue
+                if rule.code in self.unless and self._excused(ctx, rule.code, hit, excused):
+                    continue
                 s, e, line, col, end_line, end_col = email.position(hit.start, hit.end)
             taken = per_code.setdefault(rule.code, [])
             if len(taken) >= rule.max_per_email or any(s < te and ts < e or s == ts for ts, te in taken):
@@ -235,5 +243,28 @@ class _RegexRule:
         self.pattern: re.Pattern | None = None
 
     def compile(self) -> re.Pattern:
-        self.pattern = re.compile(self.rule.regex, self.flags)
+        self.pattern = _compile(self.rule, self.rule.regex, self.flags)
         return self.pattern
+
+
+def _compile(rule: Rule, pattern: str, flags: int):
+    """A rule's pattern: Python's ``re`` for the built-in packs, RE2 for team packs."""
+    if rule.builtin:
+        return re.compile(pattern, flags)
+    from .team_regex import compile_team
+
+    return compile_team(pattern, flags)
+
+
+def _match_spans(pattern, text: str, start: int, end: int, builtin: bool) -> Iterator[tuple[int, int]]:
+    """Match spans in ``text[start:end]``; RE2 (team packs) gets the slice, as it would
+    encode the whole text again on every call."""
+    if builtin:
+        return ((m.start(), m.end()) for m in pattern.finditer(text, start, end))
+    return ((m.start() + start, m.end() + start) for m in pattern.finditer(text[start:end]))
+
+
+def _team_token_patterns(patterns: list) -> list:
+    from .team_regex import team_token_patterns
+
+    return team_token_patterns(patterns)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .checks import Folded
-from .context import SELF_CONTRACTIONS, SELF_WORDS, YOU_CONTRACTIONS, YOU_WORDS, inside
+from .context import SELF_CONTRACTIONS, SELF_WORDS, YOU_CONTRACTIONS, YOU_WORDS, Spans, inside
 from .scoring import combine
 from .merge_tags import SLOT_KINDS, TEXT_TAG_RES, looks_like_slot, slot_of_tag_text
 from .taxonomy import Family
@@ -247,7 +247,7 @@ def sentence_features(ctx, tokens: list[Token]) -> dict[str, float]:
     text = ctx.text
     body = ctx.parts.body_sentences
     n = max(len(body), 1)
-    fields = [(t.start, t.end) for t in tokens if t.text.startswith("<") and t.text != NUMBER_TOKEN]
+    fields = Spans((t.start, t.end) for t in tokens if t.text.startswith("<") and t.text != NUMBER_TOKEN)
     numbers = [t.start for t in tokens if t.text == NUMBER_TOKEN]  # in text order
     you_s = self_only = specific = proof = 0
     for s, e in body:

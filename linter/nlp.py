@@ -105,6 +105,26 @@ class _LazyExceptions:
         return text
 
 
+#: spaCy's tokenizer peels a run of punctuation one suffix at a time, each search running
+#: to the end of the run: time quadratic in its length (16 KB of ":[!$" took 18 s).  No
+#: prose has runs this long; past it, a space stands in for one character in every
+#: PUNCT_RUN + 1, so every offset stays where it was.
+PUNCT_RUN = 16
+_PUNCT_RUN_RE = re.compile(r"[^\w\s]{%d,}" % (PUNCT_RUN + 1))
+
+
+def cut_punctuation_runs(text: str) -> str:
+    if _PUNCT_RUN_RE.search(text) is None:
+        return text
+    return _PUNCT_RUN_RE.sub(_cut_run, text)
+
+
+def _cut_run(m: re.Match) -> str:
+    run = list(m.group(0))
+    run[PUNCT_RUN :: PUNCT_RUN + 1] = " " * len(run[PUNCT_RUN :: PUNCT_RUN + 1])
+    return "".join(run)
+
+
 class Pipeline:
     """Tokenize, split sentences on punctuation, then on the email's line breaks."""
 
@@ -126,7 +146,7 @@ class Pipeline:
 
     def tokenize(self, text: str) -> Doc:
         """Tokens only (no sentences), as spaCy's English tokenizer gives them."""
-        return self.tokenizer(self._exceptions.prepare(text))
+        return self.tokenizer(self._exceptions.prepare(cut_punctuation_runs(text)))
 
     def _annotate(self, doc: Doc, text: str) -> Doc:
         """Sentence starts: spaCy's ``Sentencizer`` rule, then ``line_breaks``, in one pass.

@@ -12,8 +12,10 @@ byte for byte the same as with one job.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from .api import FileResult, Linter, Options
@@ -27,7 +29,24 @@ CHUNKS_PER_JOB = 4
 
 
 def _read_stdin() -> bytes:
-    return sys.stdin.buffer.read()
+    from .readers import read_stream
+
+    return read_stream(sys.stdin.buffer)
+
+
+def internal_error(path: str, exc: BaseException) -> FileResult:
+    """A bug of ours met on one file: that file's error, never the run's."""
+    if os.environ.get("STOPLINT_DEBUG"):
+        raise exc
+    return FileResult(path=path, error=f"internal error ({type(exc).__name__}: {exc}); set STOPLINT_DEBUG=1 for details", failed=True)
+
+
+def lint_path(linter: Linter, path: str) -> list[FileResult]:
+    """One file's results, or its one error: a failure here never stops the other files."""
+    try:
+        return linter.lint_file(path)
+    except Exception as exc:
+        return [internal_error(path, exc)]
 
 
 def default_jobs(n_files: int) -> int:
@@ -54,7 +73,7 @@ def run_files(files: list[str], linter: Linter, jobs: int | None = None, stdin_f
         if path == "-":
             results.extend(_lint_stdin(linter, stdin_filename))
         else:
-            results.extend(linter.lint_file(path))
+            results.extend(lint_path(linter, path))
     return results
 
 
@@ -64,23 +83,52 @@ def _lint_stdin(linter: Linter, stdin_filename: str | None) -> list[FileResult]:
     name = stdin_filename or "<stdin>"
     try:
         emails = read_bytes(name, _read_stdin(), ext=None if stdin_filename else "")
+        return linter.lint_emails(emails)
     except InputError as exc:
         return [FileResult(path=name, error=str(exc), failed=True)]
-    return linter.lint_emails(emails)
+    except Exception as exc:
+        return [internal_error(name, exc)]
 
 
 # -- worker processes --------------------------------------------------------------
 _WORKER: Linter | None = None
 
 
-def _init_worker(options: Options) -> None:
+def _init_worker(options: Options | None) -> None:
+    """Ctrl-C is the parent's to handle: a worker ignores it and is ended by the parent."""
     global _WORKER
-    _WORKER = Linter(options)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if options is not None:
+        _WORKER = Linter(options)
 
 
 def _lint_chunk(paths: list[str]) -> list[list[dict[str, Any]]]:
     assert _WORKER is not None
-    return [[to_wire(r) for r in _WORKER.lint_file(p)] for p in paths]
+    return [_file_to_wire(lint_path(_WORKER, p)) for p in paths]
+
+
+def _file_to_wire(results: list[FileResult]) -> list[dict[str, Any]]:
+    """A file's results as plain data; the rows of one file send its source once."""
+    out = []
+    for i, res in enumerate(results):
+        data = to_wire(res)
+        if i and results[0].email is not None and res.email is not None and res.email.source is results[0].email.source:
+            data["source"] = SAME_SOURCE
+        out.append(data)
+    return out
+
+
+def _file_from_wire(data: list[dict[str, Any]]) -> list[FileResult]:
+    results: list[FileResult] = []
+    for d in data:
+        if d["source"] == SAME_SOURCE:
+            d["source"] = results[0].email.source
+        results.append(from_wire(d))
+    return results
+
+
+#: Stands for "the source of this file's first row" on the wire.
+SAME_SOURCE = 0
 
 
 def to_wire(res: FileResult) -> dict[str, Any]:
@@ -128,35 +176,58 @@ def _chunks(items: list[str], jobs: int) -> list[list[str]]:
 
 
 def _run_parallel(files: list[str], parent: Linter, jobs: int, stdin_filename: str | None) -> list[FileResult]:
-    import multiprocessing
-
     global _WORKER
     disk = [p for p in files if p != "-"]
-    options = parent.options
-    # Forked workers inherit the parent's compiled rules and model instead of rebuilding them.
-    if "fork" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("fork")
-        _WORKER = parent
-        init: dict[str, Any] = {}
-    else:  # spawn: each worker builds its own
-        ctx = multiprocessing.get_context()
-        init = {"initializer": _init_worker, "initargs": (options,)}
-    by_index: dict[int, list[FileResult]] = {}
+    ctx, init_options = _pool_context(parent)
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, **init) as pool:
-            i = 0
-            for chunk_results in pool.map(_lint_chunk, _chunks(disk, jobs)):
-                for per_file in chunk_results:
-                    by_index[i] = [from_wire(d) for d in per_file]
-                    i += 1
+        by_path = _lint_in_pool(_chunks(disk, jobs), jobs, ctx, init_options)
     finally:
         _WORKER = None
     results: list[FileResult] = []
-    k = 0
+    on_disk = iter(by_path)
     for path in files:
-        if path == "-":
-            results.extend(_lint_stdin(parent, stdin_filename))
-        else:
-            results.extend(by_index[k])
-            k += 1
+        results.extend(_lint_stdin(parent, stdin_filename) if path == "-" else next(on_disk))
     return results
+
+
+def _pool_context(parent: Linter):
+    """Forked workers inherit the parent's compiled rules and model; spawned ones build their own."""
+    import multiprocessing
+
+    global _WORKER
+    if "fork" in multiprocessing.get_all_start_methods():
+        _WORKER = parent
+        return multiprocessing.get_context("fork"), None
+    return multiprocessing.get_context(), parent.options
+
+
+def _lint_in_pool(chunks: list[list[str]], jobs: int, ctx, init_options) -> list[list[FileResult]]:
+    """Each file's results, in order.  A worker that dies costs its files an error, not the run;
+    Ctrl-C ends the workers at once (no worker outlives the run)."""
+    out: list[list[FileResult]] = []
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(init_options,))
+    try:
+        futures = [pool.submit(_lint_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, futures):
+            try:
+                out.extend(_file_from_wire(per_file) for per_file in future.result())
+            except BrokenProcessPool:
+                out.extend([FileResult(path=p, error=WORKER_DIED, failed=True)] for p in chunk)
+    except BaseException:
+        _end_workers()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return out
+
+
+WORKER_DIED = "internal error: the worker process checking it stopped (a crash or out of memory)"
+
+
+def _end_workers() -> None:
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.terminate()
+    for child in multiprocessing.active_children():
+        child.join(timeout=0.5)

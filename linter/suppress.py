@@ -19,6 +19,8 @@ reported as M901 (see ``stoplint explain M901``).
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -110,14 +112,35 @@ def parse_directives(source: str) -> list[Directive]:
             )
             directive_lines.add(number)
         offset += len(line) + 1
+    # the next line that is neither blank nor a directive, for every line, from the bottom up
+    next_prose: list[int | None] = [None] * (len(lines) + 2)
+    for n in range(len(lines), 0, -1):
+        next_prose[n] = n if n not in directive_lines and lines[n - 1].strip() else next_prose[n + 1]
     for d in directives:
         if d.kind == "disable-next-line":
-            n = d.line + 1
-            while n <= len(lines) and (n in directive_lines or not lines[n - 1].strip()):
-                n += 1
-            d.target_line = n if n <= len(lines) else None
+            d.target_line = next_prose[d.line + 1]
     _close_regions(directives)
     return directives
+
+
+@dataclass
+class _Parsed:
+    """A source's directives, indexed: next-line ones by the line they silence, regions apart."""
+
+    directives: list[Directive]
+    by_target: dict[int, list[Directive]]
+    regions: list[Directive]
+
+
+@functools.lru_cache(maxsize=2)
+def _parsed(source: str) -> _Parsed:
+    """Parsed once per source: every row of a sequence file shares its file's directives."""
+    directives = parse_directives(source)
+    by_target: dict[int, list[Directive]] = {}
+    for d in directives:
+        if d.kind == "disable-next-line" and d.target_line is not None:
+            by_target.setdefault(d.target_line, []).append(d)
+    return _Parsed(directives, by_target, [d for d in directives if d.kind == "disable"])
 
 
 def _close_regions(directives: list[Directive]) -> None:
@@ -169,14 +192,17 @@ def _covers(d: Directive, f: Finding) -> list[str]:
 
 def apply_suppressions(email, findings: list[Finding], report_unused: bool = False) -> list[Finding]:
     """Drop the findings a directive silences; with ``report_unused`` add M901 findings."""
-    directives = parse_directives(email.source)
-    email.directives = directives
-    if not directives:
+    parsed = _parsed(email.source)
+    if not parsed.directives:
+        email.directives = []
         return findings
+    if report_unused:  # each email counts its own uses
+        parsed = _fresh(parsed)
+    directives = email.directives = parsed.directives
     kept = []
     for f in findings:
         silenced = False
-        for d in directives:
+        for d in [*parsed.by_target.get(f.line, ()), *parsed.regions]:
             hits = _covers(d, f)
             if hits:
                 d.used.update(hits)
@@ -187,6 +213,15 @@ def apply_suppressions(email, findings: list[Finding], report_unused: bool = Fal
         kept.extend(_unused(email, directives))
         kept.sort(key=lambda f: f.sort_key)
     return kept
+
+
+def _fresh(parsed: _Parsed) -> _Parsed:
+    copies = {id(d): dataclasses.replace(d, used=set()) for d in parsed.directives}
+    return _Parsed(
+        [copies[id(d)] for d in parsed.directives],
+        {line: [copies[id(d)] for d in ds] for line, ds in parsed.by_target.items()},
+        [copies[id(d)] for d in parsed.regions],
+    )
 
 
 def _unused(email, directives: list[Directive]) -> list[Finding]:

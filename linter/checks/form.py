@@ -7,12 +7,13 @@ Each check returns text ranges; the rule's ``params`` set its thresholds.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from ..context import inside
+from ..context import Spans, inside
 from . import Folded, Hit, check
 
 # -- shared helpers ----------------------------------------------------------------
@@ -35,16 +36,16 @@ def _ranges(ctx, *scopes: str) -> list[tuple[int, int]]:
     return out
 
 
-def _placeholder_spans(ctx) -> list[tuple[int, int]]:
+def _placeholder_spans(ctx) -> Spans:
     """Placeholders, links, addresses and merge fields: text that is not the writer's words."""
 
-    def compute() -> list[tuple[int, int]]:
+    def compute() -> Spans:
         text = ctx.text
         spans = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)]
         spans += [(m.start(), m.end()) for m in URL_RE.finditer(text)]
         spans += [(m.start(), m.end()) for m in EMAIL_ADDRESS_RE.finditer(text)]
         spans += list(ctx.field_ranges)
-        return spans
+        return Spans(spans)
 
     return ctx.memo("placeholder_spans", compute)
 
@@ -260,15 +261,20 @@ def many_links(ctx, rule) -> Iterator[Hit]:
     limit = int(rule.params.get("max", 2))
     text = ctx.text
     ranges = _ranges(ctx, "greeting", "body", "ps", "signoff")
-    found: list[tuple[int, int]] = []
-    for pattern in (URL_RE, LINK_PLACEHOLDER_RE):
-        for s, e in ranges:
-            for m in pattern.finditer(text, s, e):
-                if not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in found):
-                    found.append((m.start(), m.end()))
-    for f in ctx.email.fields:
-        if re.search(r"link|url", f.name, re.I) and not inside(f.text_start, found):
-            found.append((f.text_start, f.text_end))
+    urls = [(m.start(), m.end()) for s, e in ranges for m in URL_RE.finditer(text, s, e)]
+    taken = Spans(urls)
+    found = urls + [
+        (m.start(), m.end())
+        for s, e in ranges
+        for m in LINK_PLACEHOLDER_RE.finditer(text, s, e)
+        if not _overlaps(taken, m.start(), m.end())
+    ]
+    taken = Spans(found)
+    found += [
+        (f.text_start, f.text_end)
+        for f in ctx.email.fields
+        if re.search(r"link|url", f.name, re.I) and f.text_start not in taken
+    ]
     found.sort()
     total = max(len(found), ctx.email.link_count)
     if total <= limit:
@@ -282,6 +288,12 @@ def many_links(ctx, rule) -> Iterator[Hit]:
         if body:
             s, e = ctx.sentence_of(body[0])
             yield Hit(s, max(e, s + 1), message)
+
+
+def _overlaps(spans: Spans, start: int, end: int) -> bool:
+    """Does [start, end) overlap any of the spans?"""
+    i = bisect.bisect_left(spans.ends, start + 1)
+    return i < len(spans.starts) and spans.starts[i] < end
 
 
 # -- calls to action ---------------------------------------------------------------

@@ -11,13 +11,15 @@ from __future__ import annotations
 import importlib
 import os
 import re
+import stat
 
 from ..email import Email
+from ..limits import MAX_BYTES, STDIN_CHUNK
 from ..merge_tags import may_hold_tags
 from . import plain
-from .registry import _BYTES_READERS, _OPTIONAL_READERS, _TEXT_READERS, MAX_BYTES, InputError, decode
+from .registry import _BYTES_READERS, _OPTIONAL_READERS, _TEXT_READERS, InputError, decode, too_large
 
-__all__ = ["InputError", "known_extensions", "read_bytes", "read_path"]
+__all__ = ["InputError", "known_extensions", "read_bytes", "read_path", "read_stream", "special_kind"]
 
 _MODULE_OF = {ext: module for module, exts in _OPTIONAL_READERS.items() for ext in exts}
 
@@ -51,7 +53,7 @@ def _as_list(result: Email | list[Email]) -> list[Email]:
 def read_bytes(path: str, data: bytes, ext: str | None = None) -> list[Email]:
     """Read an input's bytes with the reader its extension (or content) calls for."""
     if len(data) > MAX_BYTES:
-        raise InputError(f"too large to be an email ({len(data):,} bytes; the limit is {MAX_BYTES:,})")
+        raise too_large(len(data))
     ext = (ext if ext is not None else os.path.splitext(path)[1]).lower()
     if ext in _MODULE_OF and ext not in _TEXT_READERS and ext not in _BYTES_READERS:
         _load(_MODULE_OF[ext])
@@ -111,13 +113,39 @@ def sniff(text: str, markdown: bool = False):
     return plain.read_markdown if markdown else plain.read_text
 
 
+def read_stream(stream) -> bytes:
+    """Read a binary stream in chunks, never holding more than the size limit."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = stream.read(STDIN_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise too_large(size)
+        chunks.append(chunk)
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file that is not a regular file or folder is ("a FIFO", "a device"...)."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return None
+
+
 def read_path(path: str) -> list[Email]:
+    return read_bytes(path, read_file_bytes(path))
+
+
+def read_file_bytes(path: str) -> bytes:
+    """A regular file's bytes, at most the size limit; opening never blocks on a FIFO."""
     try:
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            if size > MAX_BYTES:
-                raise InputError(f"too large to be an email ({size:,} bytes; the limit is {MAX_BYTES:,})")
-            data = fh.read(MAX_BYTES + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except IsADirectoryError:
         raise InputError("is a directory") from None
     except FileNotFoundError:
@@ -126,4 +154,18 @@ def read_path(path: str) -> list[Email]:
         raise InputError("permission denied") from None
     except OSError as exc:
         raise InputError(exc.strerror or str(exc)) from None
-    return read_bytes(path, data)
+    with open(fd, "rb", closefd=True) as fh:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError("is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"not a regular file ({special_kind(info.st_mode) or 'a special file'})")
+        if info.st_size > MAX_BYTES:
+            raise too_large(info.st_size)
+        try:
+            data = fh.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise InputError(exc.strerror or str(exc)) from None
+    if len(data) > MAX_BYTES:
+        raise too_large(len(data))
+    return data

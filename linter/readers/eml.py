@@ -24,17 +24,40 @@ from __future__ import annotations
 import re
 
 from ..email import Email, MergeField, Segment, SourceMap, TextBuilder
+from ..limits import MAX_DEPTH, MAX_HEADER
 from ..merge_tags import may_hold_tags
 from . import plain
-from .registry import _OPTIONAL_READERS, InputError, register_bytes, reject_binary
+from .registry import _OPTIONAL_READERS, InputError, charset_codec, register_bytes, reject_binary
 
 VERBATIM_CTE = ("7bit", "8bit", "binary", "")
 SUBJECT_LINE_RE = re.compile(r"^subject:[ 	]*(.*)$", re.I | re.M)
 _QP_ESCAPE_RE = re.compile(r"(?:=[0-9A-Fa-f]{2})+")
 
 
+#: The headers ``email`` parses for us (and how it sees MIME structure); their size and count are bounded
+#: before parsing, as RFC 2047 decoding is quadratic in a header's length and multipart parsing recursive.
+_PARSED_HEADER_RE = re.compile(
+    rb"^(subject|content-type|content-transfer-encoding|content-disposition)[ \t]*:[^\n]*(?:\n[ \t][^\n]*)*", re.I | re.M
+)
+_MULTIPART_RE = re.compile(rb"multipart/", re.I)
+
+
+def check_limits(data: bytes) -> None:
+    """InputError for a header past MAX_HEADER or more multipart levels than MAX_DEPTH."""
+    multipart = 0
+    for m in _PARSED_HEADER_RE.finditer(data):
+        name = m.group(1).decode("ascii").capitalize()
+        if m.end() - m.start() > MAX_HEADER:
+            raise InputError(f"a {name} header of {m.end() - m.start():,} bytes (the limit is {MAX_HEADER:,})")
+        if name == "Content-type" and _MULTIPART_RE.search(data, m.start(), m.end()):
+            multipart += 1
+    if multipart > MAX_DEPTH:
+        raise InputError(f"more than {MAX_DEPTH} multipart sections (the limit is {MAX_DEPTH})")
+
+
 def read_eml(path: str, data: bytes) -> Email:
     reject_binary(data)
+    check_limits(data.replace(b"\r\n", b"\n") if b"\r" in data else data)
     msg = _parse(data)
     part, content, charset, cte = _body_part(msg)
     source = _decode_file(data, charset if cte in VERBATIM_CTE else "utf-8")
@@ -89,6 +112,7 @@ def _body_part(msg):
     if part is None:
         raise InputError("no text/plain or text/html part to lint")
     charset = part.get_content_charset() or "utf-8"
+    charset_codec(charset)  # refuses codecs that are not charsets (punycode, unicode_escape)
     try:
         content = part.get_content()
     except LookupError:
@@ -204,7 +228,7 @@ def _without_subject(path: str, content: str) -> Email:
 def _decode_file(data: bytes, charset: str) -> str:
     try:
         text = data.decode(charset)
-    except (LookupError, UnicodeDecodeError):
+    except (LookupError, UnicodeError):
         text = data.decode("utf-8", "replace")
     if text.startswith("\ufeff"):
         text = text[1:]

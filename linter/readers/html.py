@@ -25,7 +25,7 @@ import re
 from html.parser import HTMLParser
 
 from ..email import Email, TextBuilder
-from .registry import _OPTIONAL_READERS, InputError, register_bytes, reject_binary
+from .registry import _OPTIONAL_READERS, InputError, decode_charset, register_bytes, reject_binary
 
 SKIP_TAGS = frozenset("head style script noscript template svg object iframe select option".split())
 VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
@@ -252,13 +252,7 @@ def decode_html(data: bytes) -> str:
         m = CHARSET_RE.search(data[:4096])
         if m is None:
             raise InputError(f"not UTF-8 and no charset declared (undecodable byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
-        charset = m.group(1).decode("ascii", "replace")
-        try:
-            text = data.decode(charset)
-        except LookupError:
-            raise InputError(f"unknown charset {charset!r}") from None
-        except UnicodeDecodeError as exc2:
-            raise InputError(f"not valid {charset} (undecodable byte 0x{data[exc2.start]:02x} at offset {exc2.start})") from None
+        text = decode_charset(data, m.group(1).decode("ascii", "replace"))
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 

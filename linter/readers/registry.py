@@ -6,13 +6,12 @@ the optional ones the first time a file needs them.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 
 from ..email import Email
+from ..limits import MAX_BYTES
 from . import plain
-
-#: Larger inputs are refused: no outreach email is this long, and the rules are linear.
-MAX_BYTES = 2_000_000
 
 
 class InputError(Exception):
@@ -64,3 +63,35 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (undecodable byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+#: Codecs Python decodes with that are not charsets of text: a file declaring one is refused.
+NOT_CHARSETS = frozenset({"punycode", "idna", "unicode-escape", "raw-unicode-escape", "undefined"})
+
+
+def charset_codec(charset: str) -> str | None:
+    """Python's codec for a declared charset (None if unknown); InputError if it is no charset."""
+    try:
+        codec = codecs.lookup(charset).name
+    except LookupError:
+        return None
+    if codec in NOT_CHARSETS:
+        raise InputError(f"charset {charset!r} is not a text charset")
+    return codec
+
+
+def decode_charset(data: bytes, charset: str) -> str:
+    """``data`` in its declared charset, or InputError naming the charset and the reason."""
+    codec = charset_codec(charset)
+    if codec is None:
+        raise InputError(f"unknown charset {charset!r}")
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not valid {charset} (undecodable byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    except (LookupError, UnicodeError) as exc:  # bytes-to-bytes codecs (base64, zlib, ...)
+        raise InputError(f"charset {charset!r} is not a text charset ({exc})") from None
+
+
+def too_large(size: int) -> InputError:
+    return InputError(f"too large to be an email ({size:,} bytes; the limit is {MAX_BYTES:,})")

@@ -25,15 +25,20 @@ import json
 import re
 
 from ..email import Email, MergeField, SourceMap
+from ..limits import MAX_ROWS
 from . import plain
 from .registry import InputError, decode, register_bytes
 
 SUBJECT_KEYS = ("subject", "subject_line", "subject line")
 
 
+def too_many_rows(n: int) -> str:
+    return f"{n:,} rows (the limit is {MAX_ROWS:,} rows per sequence file)"
+
+
 # -- CSV with offsets ------------------------------------------------------------------------
 def _csv_rows(source: str, delim: str):
-    """Yield rows: lists of (value, pieces, cell_start).
+    """Yield rows: lists of cells (value, pieces, cell_start).
 
     Pieces are (value_start, value_end, src_start, src_end, verbatim): they map the
     cell's value back to the file (a doubled quote ``""`` is one stand-in character).
@@ -41,72 +46,72 @@ def _csv_rows(source: str, delim: str):
     n = len(source)
     pos = 0
     row: list = []
-    while pos <= n:
-        if pos == n:
-            if row:
-                yield row
-            return
-        if source[pos] == '"':
-            value_parts: list[str] = []
-            pieces = []
-            vlen = 0
-            i = pos + 1
-            cell_start = pos
-            while True:
-                q = source.find('"', i)
-                if q == -1:
-                    raise InputError(f"line {source.count(chr(10), 0, pos) + 1}: unclosed quoted CSV field")
-                if q > i:
-                    value_parts.append(source[i:q])
-                    pieces.append((vlen, vlen + q - i, i, q, True))
-                    vlen += q - i
-                if source.startswith('""', q):
-                    value_parts.append('"')
-                    pieces.append((vlen, vlen + 1, q, q + 2, False))
-                    vlen += 1
-                    i = q + 2
-                    continue
-                pos = q + 1
-                break
-            value = "".join(value_parts)
-            # anything up to the delimiter after a closing quote is kept as the csv module would
-            end = _field_end(source, pos, delim)
-            if end > pos:
-                value += source[pos:end]
-                pieces.append((vlen, vlen + end - pos, pos, end, True))
-            pos = end
-        else:
-            cell_start = pos
-            end = _field_end(source, pos, delim)
-            value = source[pos:end]
-            pieces = [(0, end - pos, pos, end, True)] if end > pos else []
-            pos = end
-        row.append((value, pieces, cell_start))
-        if pos >= n:
-            yield row
-            return
-        if source[pos] == delim:
+    while pos < n:
+        cell, pos = _quoted_cell(source, pos, delim) if source[pos] == '"' else _plain_cell(source, pos, delim)
+        row.append(cell)
+        if pos < n and source[pos] == delim:
             pos += 1
-            if pos == n:
+            if pos == n:  # a delimiter at the very end: one more, empty, cell
                 row.append(("", [], pos))
-                yield row
-                return
             continue
-        # a line break ends the row
-        pos += 1
-        yield row
+        yield row  # a line break, or the end of the file, ends the row
         row = []
+        pos += 1
+    if row:
+        yield row
+
+
+def _plain_cell(source: str, pos: int, delim: str):
+    end = _field_end(source, pos, delim)
+    pieces = [(0, end - pos, pos, end, True)] if end > pos else []
+    return (source[pos:end], pieces, pos), end
+
+
+def _quoted_cell(source: str, pos: int, delim: str):
+    """The cell whose opening quote is at ``pos``, and the offset just past it."""
+    value_parts: list[str] = []
+    pieces = []
+    vlen = 0
+    i = pos + 1
+    while True:
+        q = source.find('"', i)
+        if q == -1:
+            raise InputError(f"line {source.count(chr(10), 0, pos) + 1}: unclosed quoted CSV field")
+        if q > i:
+            value_parts.append(source[i:q])
+            pieces.append((vlen, vlen + q - i, i, q, True))
+            vlen += q - i
+        if not source.startswith('""', q):
+            break
+        value_parts.append('"')
+        pieces.append((vlen, vlen + 1, q, q + 2, False))
+        vlen += 1
+        i = q + 2
+    after = q + 1
+    # anything up to the delimiter after a closing quote is kept, as the csv module does
+    end = _field_end(source, after, delim)
+    if end > after:
+        value_parts.append(source[after:end])
+        pieces.append((vlen, vlen + end - after, after, end, True))
+    return ("".join(value_parts), pieces, pos), end
 
 
 def _field_end(source: str, pos: int, delim: str) -> int:
-    a = source.find(delim, pos)
-    b = source.find("\n", pos)
-    cands = [x for x in (a, b) if x != -1]
-    return min(cands) if cands else len(source)
+    """The end of an unquoted field: the next delimiter on the same line, or the line's end."""
+    line_end = source.find("\n", pos)
+    if line_end == -1:
+        line_end = len(source)
+    a = source.find(delim, pos, line_end)
+    return line_end if a == -1 else a
+
+
+#: The header line's first bytes are enough to tell the delimiter (csv.Sniffer slows on long lines).
+SNIFF_SAMPLE = 4096
 
 
 def _sniff_delimiter(source: str) -> str:
-    first = source.split("\n", 1)[0]
+    end = source.find("\n", 0, SNIFF_SAMPLE)
+    first = source[: end if end != -1 else SNIFF_SAMPLE]
     try:
         return csv.Sniffer().sniff(first, delimiters=",;\t|").delimiter
     except csv.Error:
@@ -134,6 +139,8 @@ def read_csv(path: str, data: bytes) -> list[Email]:
     subject_col = _column(header, SUBJECT_KEYS)
     step_col = _column(header, ("step",))
     emails = []
+    if len(rows) - 1 > MAX_ROWS:
+        raise InputError(too_many_rows(len(rows) - 1))
     for number, row in enumerate(rows[1:], start=1):
         if all(not v.strip() for v, _p, _s in row):
             continue
@@ -169,13 +176,9 @@ def _json_string_pieces(source: str, start: int) -> tuple[str, list] | None:
                 return "".join(out), pieces
             esc = source[i + 1 : i + 2]
             if esc == "u":
-                code = int(source[i + 2 : i + 6], 16)
-                width = 6
-                if 0xD800 <= code < 0xDC00 and source.startswith("\\u", i + 6):
-                    low = int(source[i + 8 : i + 12], 16)
-                    code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                    width = 12
-                ch = chr(code)
+                ch, width = _unicode_escape(source, i)
+                if ch is None:
+                    return None
             elif esc in _ESCAPES:
                 ch = _ESCAPES[esc]
                 width = 2
@@ -191,6 +194,43 @@ def _json_string_pieces(source: str, start: int) -> tuple[str, list] | None:
             return None
         i += 1
     return None
+
+
+_HEX4 = re.compile(r"[0-9A-Fa-f]{4}")
+
+
+def _unicode_escape(source: str, i: int) -> tuple[str | None, int]:
+    """The character of the ``\\uXXXX`` escape at ``i`` (a surrogate pair takes two), and its width."""
+    if not _HEX4.fullmatch(source, i + 2, i + 6):
+        return None, 6
+    code = int(source[i + 2 : i + 6], 16)
+    if 0xD800 <= code < 0xDC00 and source.startswith("\\u", i + 6) and _HEX4.fullmatch(source, i + 8, i + 12):
+        low = int(source[i + 8 : i + 12], 16)
+        if 0xDC00 <= low < 0xE000:
+            return chr(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)), 12
+    return _no_lone_surrogates(chr(code)), 6
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _no_lone_surrogates(text: str) -> str:
+    """A JSON string may hold half of a surrogate pair, which no output can carry: U+FFFD stands in."""
+    return _SURROGATE_RE.sub("\ufffd", text)
+
+
+def _json_line(source: str, s: int, e: int, line_no: int):
+    try:
+        return json.loads(source[s:e])
+    except json.JSONDecodeError as exc:
+        raise InputError(f"line {line_no}: not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"line {line_no}: JSON nested too deep") from None
+
+
+def _text_value(obj: dict, key: str):
+    value = obj[key]
+    return _no_lone_surrogates(value) if isinstance(value, str) else value
 
 
 def _locate_value(source: str, line_start: int, line_end: int, key: str, value: str):
@@ -212,17 +252,16 @@ def read_jsonl(path: str, data: bytes) -> list[Email]:
         if not source[s:e].strip():
             continue
         number += 1
-        try:
-            obj = json.loads(source[s:e])
-        except json.JSONDecodeError as exc:
-            raise InputError(f"line {line_no}: not valid JSON ({exc.msg})") from None
+        if number > MAX_ROWS:
+            raise InputError(f"more than {too_many_rows(MAX_ROWS)}")
+        obj = _json_line(source, s, e, line_no)
         if not isinstance(obj, dict):
             raise InputError(f"line {line_no}: each line must be a JSON object")
         keys = {k.lower(): k for k in obj if isinstance(k, str)}
         body_key = keys.get("body")
         if body_key is None:
-            raise InputError(f"line {line_no}: no 'body' key (keys: {', '.join(obj) or 'none'})")
-        body_value = obj[body_key]
+            raise InputError(f"line {line_no}: no 'body' key (keys: {_no_lone_surrogates(', '.join(obj)) or 'none'})")
+        body_value = _text_value(obj, body_key)
         if not isinstance(body_value, str):
             raise InputError(f"line {line_no}: 'body' must be a string")
         if not body_value.strip():
@@ -231,9 +270,10 @@ def read_jsonl(path: str, data: bytes) -> list[Email]:
         body = (body_value, pieces, at)
         subject = None
         subject_key = next((keys[k] for k in SUBJECT_KEYS if k in keys), None)
-        if subject_key is not None and isinstance(obj[subject_key], str) and obj[subject_key].strip():
-            sp, sat = _locate_value(source, s, e, subject_key, obj[subject_key])
-            subject = (obj[subject_key], sp, sat)
+        subject_value = _text_value(obj, subject_key) if subject_key is not None else None
+        if isinstance(subject_value, str) and subject_value.strip():
+            sp, sat = _locate_value(source, s, e, subject_key, subject_value)
+            subject = (subject_value, sp, sat)
         step = obj[keys["step"]] if "step" in keys else None
         step = str(step).strip() if isinstance(step, (str, int)) and not isinstance(step, bool) else None
         emails.append(_row_email(path, source, number, subject, body, "jsonl", step))

@@ -42,8 +42,10 @@ from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..email import Email, MergeField, TextBuilder
+from ..limits import MAX_DEPTH, MAX_TAGS
 from ..merge_tags import BRACKET_EXEMPT, MASTER_RE, is_sender_field, normalise_name, slot_of
 from . import plain
+from .registry import InputError
 
 MALFORMED = "M104"
 
@@ -138,6 +140,8 @@ def _lex(text: str) -> tuple[tuple[str, str], ...] | None:
         return tuple((t, v) for _l, t, v in JINJA_ENV.lex(text) if t not in ("whitespace",))
     except TemplateSyntaxError:
         return None
+    except RecursionError:
+        raise too_deep() from None
 
 
 def _classify_expression(inner: str, start: int, end: int, raw: str, guards: list[set[str]]) -> Tag:
@@ -204,7 +208,26 @@ def _parse_error(body: str) -> str:
         JINJA_ENV.parse("{{ " + body + " }}")
     except TemplateSyntaxError as exc:
         return exc.message or "not valid Jinja2"
+    except RecursionError:
+        raise too_deep() from None
     return "not valid Jinja2"
+
+
+def too_deep(line: int | None = None) -> InputError:
+    where = f"line {line}: " if line is not None else ""
+    return InputError(f"{where}template syntax nested too deep (the limit is {MAX_DEPTH} levels)")
+
+
+def check_depth(source: str, start: int, end: int) -> None:
+    """InputError if the brackets inside one tag nest deeper than MAX_DEPTH (jinja2's parser recurses)."""
+    depth = 0
+    for ch in source[start:end]:
+        if ch in "([{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise too_deep(source.count("\n", 0, start) + 1)
+        elif ch in ")]}":
+            depth -= 1
 
 
 @functools.lru_cache(maxsize=_TAG_MEMO)
@@ -214,6 +237,8 @@ def _parses(body: str) -> bool:
         JINJA_ENV.parse("{{ " + body + " }}")
     except TemplateSyntaxError:
         return False
+    except RecursionError:
+        raise too_deep() from None
     return True
 
 
@@ -250,10 +275,12 @@ class _Scanner:
         self.findings = self.out.findings
         self.stack: list[tuple[str, int, int, set[str]]] = []  # (keyword, start, end, guarded names)
         self.guards: list[set[str]] = []
+        self.finder = _Finder(source)
 
     def run(self) -> Scan:
         pos, n = 0, len(self.source)
         while pos < n:
+            _check_limits(self.source, pos, self.tags, self.stack)
             m = MASTER_RE.search(self.source, pos)
             if m is None:
                 break
@@ -277,13 +304,15 @@ class _Scanner:
         triple = opener == "{{" and source.startswith("{{{", start)
         closer = "}}}" if triple else _CLOSER[opener]
         inner_start = start + (3 if triple else 2)
-        close = source.find(closer, inner_start)
-        limit = len(source) if opener == "{#" else _tag_limit(source, inner_start)
+        close = self.finder.find(closer, inner_start)
+        limit = len(source) if opener == "{#" else _tag_limit(self.finder, inner_start)
         if close == -1 or close > limit:
             self._malformed(start, start + 2, f"Unclosed {_OPENER_NAME[opener]} tag: '{opener}' has no matching '{closer}'")
             return start + 2
         end = close + len(closer)
         inner = source[inner_start:close]
+        if opener != "{#":
+            check_depth(source, inner_start, close)
         if opener == "{#" or (opener == "{%" and inner.lstrip("-+ \t\n").startswith("#")):  # {% # note %}: Liquid's
             self._tag(start, end, "comment")
             return end
@@ -325,7 +354,7 @@ class _Scanner:
     def _verbatim_block(self, word: str, start: int, end: int) -> int:
         """``{% raw %}`` (its content is text) or ``{% comment %}`` (its content is not)."""
         endword = "end" + word
-        m_end = re.compile(r"\{%-?\s*" + endword + r"\s*-?%\}").search(self.source, end)
+        m_end = self.finder.search_end(endword, end)
         if m_end is None:
             self._malformed(start, end, f"'{{% {word} %}}' is never closed (no '{{% {endword} %}}')")
             self._tag(start, end)
@@ -408,11 +437,45 @@ def _apply_fallbacks(sc: Scan) -> None:
             t.field = replace(t.field, fallback=True)
 
 
-def _tag_limit(source: str, start: int) -> int:
+def _check_limits(source: str, pos: int, tags: list[Tag], stack: list) -> None:
+    if len(tags) > MAX_TAGS:
+        raise InputError(f"more than {MAX_TAGS:,} template tags (the limit is {MAX_TAGS:,})")
+    if len(stack) > MAX_DEPTH:
+        raise too_deep(source.count("\n", 0, stack[-1][1]) + 1)
+
+
+class _Finder:
+    """``source.find`` for a scan that only moves forward: a search for the same needle from
+    a later offset reuses the last answer when it still holds, so an unclosed tag repeated
+    all over a file costs one pass, not one pass per tag."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.last: dict[str, tuple[int, int]] = {}
+
+    def find(self, needle: str, pos: int) -> int:
+        hit = self.last.get(needle)
+        if hit is not None and hit[0] <= pos and (hit[1] == -1 or hit[1] >= pos):
+            return hit[1]
+        found = self.source.find(needle, pos)
+        self.last[needle] = (pos, found)
+        return found
+
+    def search_end(self, endword: str, pos: int):
+        """The ``{% endraw %}``/``{% endcomment %}`` after ``pos``, or None (remembered)."""
+        if self.last.get(endword, (0, 0))[1] == -1:
+            return None
+        m = re.compile(r"\{%-?\s*" + endword + r"\s*-?%\}").search(self.source, pos)
+        if m is None:
+            self.last[endword] = (pos, -1)
+        return m
+
+
+def _tag_limit(finder: _Finder, start: int) -> int:
     """Where an unclosed ``{{``/``{%`` gives up: the next opener or the next blank line."""
-    cands = [source.find(x, start) for x in ("{{", "{%", "\n\n")]
+    cands = [finder.find(x, start) for x in ("{{", "{%", "\n\n")]
     cands = [c for c in cands if c != -1]
-    return min(cands) if cands else len(source)
+    return min(cands) if cands else len(finder.source)
 
 
 def _track_block(word, inner, start, end, names, stack, guards, findings, tag, mailchimp=False) -> None:

@@ -8,9 +8,10 @@ import os
 import re
 
 from ..email import Email
+from ..limits import MAX_BYTES
 from . import partials
 from .html import read_html_source
-from .registry import _OPTIONAL_READERS, MAX_BYTES, InputError, decode, register_text
+from .registry import _OPTIONAL_READERS, InputError, decode, register_text
 from .template import Scan, build_template, checked_scan, is_liquid
 
 HTML_START_RE = re.compile(r"\s*(?:\{[{%#][^\n]*\n\s*)*<(?:!doctype|html|head|body|table|div|p|span)\b", re.I)

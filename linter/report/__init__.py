@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..api import FileResult
 from ..engine import Finding
+
+
+_UNPRINTABLE_RE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with what no output can carry escaped: a file name's undecodable bytes
+    (``bad\\xff.txt``) and lone surrogates (``\\ud800``)."""
+    if not _UNPRINTABLE_RE.search(text):
+        return text
+    return _UNPRINTABLE_RE.sub(_escape, text)
+
+
+def _escape(m: re.Match) -> str:
+    code = ord(m.group(0))
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 @dataclass
@@ -19,6 +36,11 @@ class Report:
     explain: bool = False
     statistics: bool = False
     version: str = ""
+
+    def __post_init__(self) -> None:
+        for res in self.results:  # every format shows paths and errors as printable text
+            res.path = printable(res.path)
+            res.error = printable(res.error) if res.error is not None else None
 
     @property
     def findings(self) -> list[Finding]:

@@ -16,7 +16,7 @@ import yaml
 
 from ..resources import builtin_pack_files
 from ..taxonomy import Severity
-from .schema import SEVERITIES, Rule, RuleError, build_rule
+from .schema import SEVERITIES, Rule, RuleError, build_rule, check_types, rule_label
 
 
 class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -41,6 +41,8 @@ def parse_pack(text: str, origin: str) -> list[dict[str, Any]]:
         mark = getattr(exc, "problem_mark", None)
         where = f"{origin}:{mark.line + 1}" if mark else origin
         raise RuleError(f"{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+    except RecursionError:
+        raise RuleError(f"{origin}: not valid YAML (nested too deep)") from None
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise RuleError(f"{origin}:1: a rule pack is a mapping with a 'rules' list")
     family = data.get("family")
@@ -54,6 +56,19 @@ def parse_pack(text: str, origin: str) -> list[dict[str, Any]]:
         raw["__origin__"] = f"{origin}:{raw.get('__line__', '?')}"
         raws.append(raw)
     return raws
+
+
+def refuse_aliases(text: str, origin: str) -> None:
+    """RuleError at a team pack's first alias (``*name``): a few hundred bytes of aliases
+    to aliases can stand for billions of values (a "billion laughs"), and no rule needs one."""
+    try:
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(event, yaml.AliasEvent):
+                raise RuleError(
+                    f"{origin}:{event.start_mark.line + 1}: YAML aliases (*{event.anchor}) are not allowed in a rule pack; write the value out"
+                )
+    except yaml.YAMLError:
+        return  # parse_pack reports it, with its line
 
 
 def _entry_line(text: str, index: int) -> str:
@@ -108,7 +123,9 @@ def load_rules(extra_folders: list[str] | tuple[str, ...] = ()) -> list[Rule]:
     for folder in extra_folders:
         seen: dict[str, str] = {}
         for origin, text in pack_files(folder):
+            refuse_aliases(text, origin)
             for raw in parse_pack(text, origin):
+                check_types(raw, rule_label(raw))  # before the code is used as a key
                 code = raw.get("code")
                 where = raw["__origin__"]
                 if code in seen:

@@ -94,7 +94,8 @@ def strip_lines(value: Any) -> Any:
 
 def build_rule(raw: dict[str, Any], builtin: bool = True) -> Rule:
     """Validate one raw rule dict and build the Rule; RuleError names file, rule and line."""
-    label = f"{raw.get('__origin__', '?')}: rule {raw.get('code') or '(no code)'}"
+    label = rule_label(raw)
+    check_types(raw, label)
     _check_fields(raw, label, builtin)
     rule = Rule(
         code=raw["code"],
@@ -116,7 +117,9 @@ def build_rule(raw: dict[str, Any], builtin: bool = True) -> Rule:
     )
     _set_matcher(rule, raw, label)
     if rule.unless is not None and not builtin:
-        _check_regex(rule.unless, label + " (unless)")
+        _check_team_regex(rule.unless, label + " (unless)")
+    if rule.check is not None:
+        _check_params(rule.params, label)
     if "needles" in raw:
         rule.needles = _needles(rule, strip_lines(raw["needles"]), label)
     return rule
@@ -193,7 +196,7 @@ def _set_matcher(rule: Rule, raw: dict[str, Any], label: str) -> None:
         if not isinstance(value, str):
             raise RuleError(f"{label}: 'regex' must be a string")
         if not rule.builtin:  # the built-in packs are checked by the test suite, not at every start
-            _check_regex(value, label)
+            _check_team_regex(value, label)
     elif kind == "model":
         if value not in MODEL_LABELS:
             raise RuleError(f"{label}: 'model' must name a classifier label ({', '.join(MODEL_LABELS)})")
@@ -210,11 +213,86 @@ def _needles(rule: Rule, value: Any, label: str) -> frozenset[str]:
     return frozenset(value)
 
 
+def rule_label(raw: dict[str, Any]) -> str:
+    """"file:line: rule CODE", for messages."""
+    code = raw.get("code")
+    return f"{raw.get('__origin__', '?')}: rule {code if isinstance(code, str) and code else '(no code)'}"
+
+
+#: The type of each field a rule may give (matchers are checked by kind in _set_matcher).
+FIELD_TYPES: dict[str, type] = {
+    "code": str, "family": str, "severity": str, "message": str, "why": str, "instead": str, "name": str,
+    "scope": str, "case": str, "default": bool, "enabled": bool, "max_per_email": int, "unless": str,
+    "params": dict, "examples": dict,
+}
+_TYPE_WORDS = {str: "a string", bool: "true or false", int: "a whole number", float: "a number", dict: "a mapping", list: "a list of words"}
+
+
+def check_types(raw: dict[str, Any], label: str) -> None:
+    """RuleError for a field of the wrong YAML type (a list where a word goes, a word for a number)."""
+    odd = next((k for k in raw if not isinstance(k, str)), None)
+    if odd is not None:
+        raise RuleError(f"{label}: field names must be words, not {odd!r}")
+    for key, want in FIELD_TYPES.items():
+        value = raw.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, want) or (want is int and isinstance(value, bool)):
+            raise RuleError(f"{label}: {key!r} must be {_TYPE_WORDS[want]}, not {type(value).__name__}")
+    if raw.get("max_per_email") is not None and raw["max_per_email"] < 1:
+        raise RuleError(f"{label}: 'max_per_email' must be 1 or more")
+
+
+#: What each computed check's ``params`` take (see the checks' docstrings).
+PARAM_TYPES: dict[str, type] = {
+    "min_words": int, "max_words": int, "max_chars": int, "max": int, "per_words": int, "min_specifics": int,
+    "max_specifics": int, "min_self": int, "min_kinds": int, "min_items": int, "share": float, "min_share": float,
+    "part": str, "parts": list, "strength": str,
+}
+PARTS = ("subject", "greeting", "body", "ps", "signoff", "message")
+
+
+def _check_params(params: Any, label: str) -> None:
+    """RuleError for params a check would trip on at run time."""
+    if not isinstance(params, dict):
+        raise RuleError(f"{label}: 'params' must be a mapping")
+    for key, value in params.items():
+        want = PARAM_TYPES.get(key)
+        if want is None:
+            raise RuleError(f"{label}: unknown param {key!r} (known: {', '.join(PARAM_TYPES)})")
+        number = want in (int, float) and isinstance(value, (int, float)) and not isinstance(value, bool)
+        ok = number and (want is float or isinstance(value, int)) or (want is str and isinstance(value, str))
+        if want is list:
+            ok = isinstance(value, list) and all(isinstance(v, str) and v in PARTS for v in value)
+        if want is str and key == "part":
+            ok = ok and value in PARTS
+        if not ok:
+            raise RuleError(f"{label}: param {key!r} must be {_TYPE_WORDS[want]}, not {value!r}"[:300])
+
+
+def _check_team_regex(value: str, label: str) -> None:
+    from ..team_regex import team_regex_error
+
+    _check_regex(value, label)
+    reason = team_regex_error(value)
+    if reason:
+        raise RuleError(f"{label}: regex {value[:80]!r} cannot run: {reason}")
+
+
 def _check_patterns(patterns: list, label: str) -> None:
-    """Token patterns spaCy's Matcher accepts (validated against its schema)."""
+    """Token patterns spaCy's Matcher accepts (validated against its schema); their REGEX
+    predicates run on RE2 (see linter.team_regex), so RE2 must accept them."""
+    from ..team_regex import TOKEN_TEXT, team_regex_error, team_token_patterns, token_regexes
+
+    for attr, regex in token_regexes(patterns):
+        if attr.upper() not in TOKEN_TEXT:
+            raise RuleError(f"{label}: REGEX can test {', '.join(TOKEN_TEXT)}, not {attr!r}")
+        reason = team_regex_error(regex)
+        if reason:
+            raise RuleError(f"{label}: token pattern REGEX {str(regex)[:80]!r} cannot run: {reason}")
     matcher = Matcher(get_nlp().vocab, validate=True)
     try:
-        matcher.add("probe", patterns)
+        matcher.add("probe", team_token_patterns(patterns))
     except (ValueError, KeyError, TypeError) as exc:
         lines = [x.strip() for x in str(exc).strip().splitlines() if x.strip()]
         detail = next((x for x in lines if not x.startswith("[")), lines[0] if lines else "bad token pattern")
