@@ -31,7 +31,7 @@ from . import features
 from .engine import MAX_TEXT_CHARS, Engine, Finding
 from .resources import data_dir
 from .rulepack import load_rules
-from .taxonomy import MODEL_LABELS as LABELS
+from .taxonomy import MODEL_LABELS as LABELS  # the label order of model files (training reads it here)
 
 FORMAT = "stoplint-model/1"
 MODEL_FILE = "stoplint-model.json"

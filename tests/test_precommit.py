@@ -1,10 +1,10 @@
-"""The pre-commit hook, run for real: `pre-commit try-repo <this checkout> stoplint`.
+"""The pre-commit hook, run for real by pre-commit from this checkout.
 
-pre-commit builds the hook's own virtualenv from this checkout (installing stoplint's
-dependencies from PyPI the first time), so the module shares one PRE_COMMIT_HOME and
-pins ``--ref`` to the checkout's HEAD commit: one environment for all the tests (without
-a ref, uncommitted edits would make try-repo build a fresh shadow commit, and a fresh
-environment, on every call).  In CI the clean clone's HEAD is what is tested.
+The module's repository has a ``.pre-commit-config.yaml`` naming this checkout at its
+HEAD commit (what ``pre-commit try-repo`` writes, but try-repo builds a new store,
+so a new environment with spaCy, on every call); with one PRE_COMMIT_HOME for the
+module, pre-commit builds the hook's environment once and every test reuses it.  In
+CI the clean clone's HEAD is what is tested.
 """
 
 import os
@@ -60,15 +60,18 @@ def runner(tmp_path_factory):
     env.pop("VIRTUAL_ENV", None)
 
     def run(repo: Path, *files: str) -> subprocess.CompletedProcess:
+        config = {"repos": [{"repo": str(ROOT), "rev": ref, "hooks": [{"id": "stoplint"}]}]}
+        (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+        _git("add", ".pre-commit-config.yaml", cwd=repo)  # pre-commit refuses an unstaged config
         proc = subprocess.run(
-            [*cmd, "try-repo", str(ROOT), "stoplint", "--ref", ref, "--verbose", "--color", "never", "--files", *files],
+            [*cmd, "run", "stoplint", "--verbose", "--color", "never", "--files", *files],
             cwd=repo, capture_output=True, text=True, env=env, timeout=1500,
         )
         out = proc.stdout + proc.stderr
         if proc.returncode not in (0, 1) or "An unexpected error has occurred" in out:
             if any(sign in out for sign in OFFLINE_SIGNS):
                 pytest.skip("pre-commit could not install the hook's dependencies (no network to PyPI)")
-            pytest.fail(f"pre-commit try-repo failed ({proc.returncode}):\n{out[-3000:]}")
+            pytest.fail(f"pre-commit run failed ({proc.returncode}):\n{out[-3000:]}")
         return proc
 
     return run
