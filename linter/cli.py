@@ -263,7 +263,9 @@ def _use_color() -> bool:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file naming extra rule packs.")
 @click.option("--check", "check_folder", type=click.Path(), metavar="FOLDER",
               help="Validate the rule pack in FOLDER and run its rules' own examples.")
-def rules_cmd(fmt: str, config_path: str | None, check_folder: str | None) -> None:
+@click.option("--stats", "stats_data", type=click.Path(dir_okay=False), metavar="DATA.jsonl",
+              help="Each rule's hits on stop, not-stop and good emails of labelled JSONL, with precision.")
+def rules_cmd(fmt: str, config_path: str | None, check_folder: str | None, stats_data: str | None) -> None:
     """List every rule: code, category, severity, one-line summary."""
     import json
 
@@ -277,6 +279,9 @@ def rules_cmd(fmt: str, config_path: str | None, check_folder: str | None) -> No
             _check_pack(check_folder, [f for f in folders if os.path.abspath(f) != os.path.abspath(check_folder)])
             return
         rules = load_rules(folders)
+        if stats_data is not None:
+            _print_stats(stats_data, rules, folders, fmt)
+            return
     except (ConfigError, RuleError) as exc:
         raise click.ClickException(str(exc)) from None
     if fmt == "json":
@@ -291,6 +296,19 @@ def rules_cmd(fmt: str, config_path: str | None, check_folder: str | None) -> No
         off = "" if r.default else "  (off by default)"
         click.echo(f"{r.code}  {r.family:<15} {r.severity:<10} {r.message}{off}")
     click.echo(f"{len(rules)} rules")
+
+
+def _print_stats(data: str, rules, folders: list[str], fmt: str) -> None:
+    """`stoplint rules --stats DATA.jsonl`."""
+    import json
+
+    from .rulestats import StatsError, format_text, rule_stats
+
+    try:
+        stats = rule_stats(data, rules, folders)
+    except StatsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(stats.to_dict(), indent=2) if fmt == "json" else format_text(stats), nl=fmt == "json")
 
 
 def _check_pack(folder: str, others: list[str]) -> None:
