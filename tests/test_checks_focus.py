@@ -183,6 +183,11 @@ def test_list_of_changes_the_reader_asked_for_passes():
     assert findings("S105", text) == []
 
 
+def test_sentence_that_goes_on_to_a_second_clause_is_no_list():
+    text = "Hi Mo,\n\nWe deliver meals to 85 families on Mill Street, and our van, with 190,000 miles on it, failed in May.\n"
+    assert findings("S105", text) == []
+
+
 def test_two_bullets_are_not_a_dump():
     text = "Hi Mo,\n\nOur platform includes:\n- lead scoring\n- email sequences\n\nWorth a look?\n"
     assert findings("S105", text) == []
