@@ -157,7 +157,7 @@ def self_intro_opener(ctx: Context, rule: Rule) -> Iterator[Hit]:
 
 # What a call, meeting or time ask looks like.
 _ASK_WORDS = Folded(
-    r"""\b(?:call|meeting|demo|zoom|calendar|calendly|schedule)\b
+    r"""(?<!the\s)(?<!that\s)(?<!your\s)\b(?:call|meeting|demo)\b | \b(?:zoom|calendar|calendly|schedule)\b
       | \b(?:quick|short|brief)\s+(?:chat|conversation|catch-up|sync)\b
       | \b(?:\d+|a\s+few|few|five|ten|fifteen|twenty|thirty)(?:\s*(?:-|–|to)\s*\d+)?[\s-]*min(?:ute)?s?\b
       | \b(?:hop|jump|get)\s+on\s+(?:a|the)\b
@@ -171,7 +171,8 @@ _REQUEST = re.compile(
       | \b(?:would|could|can|will)\s+you\b | \bdo\s+you\s+have\b | \bare\s+you\s+(?:open|free|available|around)\b
       | \b(?:can|could|shall)\s+we\b | \blet(?:'|’)?s\b | \blet\s+me\s+know\b
       | \bi(?:'|’)?d\s+(?:love|like)\b | \bi\s+would\s+(?:love|like)\b | \bi\s+want\s+to\b
-      | \b(?:book|schedule|grab|pick)\s+(?:a|some)\b | \bhere(?:'|’)?s\s+my\b | \bplease\b""",
+      | (?:^|[,;:—–]\s*|\b(?:please|just|let(?:'|’)?s|you\s+can|feel\s+free\s+to)\s+)(?:book|schedule|grab|pick)\s+(?:a|some)\b
+      | \bhere(?:'|’)?s\s+my\b | \bplease\b""",
     re.X | re.I,
 )
 
