@@ -300,7 +300,9 @@ def _use_color() -> bool:
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")
 @click.option("--check", "check_folder", type=click.Path(), metavar="FOLDER",
               help="Validate the rule pack in FOLDER and run its rules' own examples.")
-def rules_cmd(fmt: str, config_path: str | None, isolated: bool, check_folder: str | None) -> None:
+@click.option("--stats", "stats_data", type=click.Path(dir_okay=False), metavar="DATA.jsonl",
+              help="Each rule's hits on stop, not-stop and good emails of labelled JSONL, with precision.")
+def rules_cmd(fmt: str, config_path: str | None, isolated: bool, check_folder: str | None, stats_data: str | None) -> None:
     """List every rule: code, category, severity, one-line summary."""
     import json
 
@@ -314,6 +316,9 @@ def rules_cmd(fmt: str, config_path: str | None, isolated: bool, check_folder: s
             raise click.ClickException(str(exc)) from None
         return
     rules = _configured_rules(config_path, isolated)
+    if stats_data is not None:
+        _print_stats(stats_data, rules, _rule_folders(_load_config(config_path, isolated)), fmt)
+        return
     if fmt == "json":
         data = [
             {"code": r.code, "name": r.name, "category": r.family, "severity": r.severity, "summary": r.message,
@@ -342,6 +347,19 @@ def _configured_rules(config_path: str | None, isolated: bool) -> list:
         return load_rules(_rule_folders(_load_config(config_path, isolated)))
     except RuleError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _print_stats(data: str, rules, folders: list[str], fmt: str) -> None:
+    """`stoplint rules --stats DATA.jsonl`."""
+    import json
+
+    from .rulestats import StatsError, format_text, rule_stats
+
+    try:
+        stats = rule_stats(data, rules, folders)
+    except StatsError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(stats.to_dict(), indent=2) if fmt == "json" else format_text(stats), nl=fmt == "json")
 
 
 def _check_pack(folder: str, others: list[str]) -> None:

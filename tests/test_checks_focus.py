@@ -183,6 +183,22 @@ def test_list_of_changes_the_reader_asked_for_passes():
     assert findings("S105", text) == []
 
 
+def test_sentence_that_goes_on_to_a_second_clause_is_no_list():
+    text = "Hi Mo,\n\nWe deliver meals to 85 families on Mill Street, and our van, with 190,000 miles on it, failed in May.\n"
+    assert findings("S105", text) == []
+
+
+def test_describing_someone_elses_booking_step_is_no_ask():
+    text = "Hi Mo,\n\nYour signup page asks new users to book a call before they can invite a teammate.\n\nHave you tested it without?\n"
+    assert findings("S203", text) == []
+    assert findings("S203", "Hi Mo,\n\nBook a call with me here.\n") != []
+
+
+def test_a_call_the_reader_already_knows_is_no_ask():
+    text = "Hi Mo,\n\nYour trial makes new users sit through an onboarding call. Have you tried it without the call?\n"
+    assert findings("S203", text) == []
+
+
 def test_two_bullets_are_not_a_dump():
     text = "Hi Mo,\n\nOur platform includes:\n- lead scoring\n- email sequences\n\nWorth a look?\n"
     assert findings("S105", text) == []

@@ -62,8 +62,14 @@ def test_acronyms_names_and_placeholders_are_not_shouting():
     assert findings("Q103", text) == []
 
 
-def test_long_capitalised_word_used_once_is_shouting():
+def test_hype_word_in_capitals_is_shouting():
     assert findings("Q103", "Hi Omar,\n\nThis is ABSOLUTELY the moment.\n") == [("Q103", 3, 9, 3, 19)]
+    assert findings("Q103", "Hi Omar,\n\nA REVOLUTIONARY way to ship.\n") == [("Q103", 3, 3, 3, 16)]
+
+
+def test_long_unknown_word_in_capitals_is_an_acronym_not_shouting():
+    text = "Hi Omar,\n\nYour NAVSEA bid and the AFWERX pilot need the same welding records.\n"
+    assert findings("Q103", text) == []
 
 
 def test_caps_subject():

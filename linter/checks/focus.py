@@ -157,7 +157,7 @@ def self_intro_opener(ctx: Context, rule: Rule) -> Iterator[Hit]:
 
 # What a call, meeting or time ask looks like.
 _ASK_WORDS = Folded(
-    r"""\b(?:call|meeting|demo|zoom|calendar|calendly|schedule)\b
+    r"""(?<!the\s)(?<!that\s)(?<!your\s)\b(?:call|meeting|demo)\b | \b(?:zoom|calendar|calendly|schedule)\b
       | \b(?:quick|short|brief)\s+(?:chat|conversation|catch-up|sync)\b
       | \b(?:\d+|a\s+few|few|five|ten|fifteen|twenty|thirty)(?:\s*(?:-|–|to)\s*\d+)?[\s-]*min(?:ute)?s?\b
       | \b(?:hop|jump|get)\s+on\s+(?:a|the)\b
@@ -171,7 +171,8 @@ _REQUEST = re.compile(
       | \b(?:would|could|can|will)\s+you\b | \bdo\s+you\s+have\b | \bare\s+you\s+(?:open|free|available|around)\b
       | \b(?:can|could|shall)\s+we\b | \blet(?:'|’)?s\b | \blet\s+me\s+know\b
       | \bi(?:'|’)?d\s+(?:love|like)\b | \bi\s+would\s+(?:love|like)\b | \bi\s+want\s+to\b
-      | \b(?:book|schedule|grab|pick)\s+(?:a|some)\b | \bhere(?:'|’)?s\s+my\b | \bplease\b""",
+      | (?:^|[,;:—–]\s*|\b(?:please|just|let(?:'|’)?s|you\s+can|feel\s+free\s+to)\s+)(?:book|schedule|grab|pick)\s+(?:a|some)\b
+      | \bhere(?:'|’)?s\s+my\b | \bplease\b""",
     re.X | re.I,
 )
 
@@ -251,7 +252,9 @@ _SENTENCE_INTRO = Folded(
       | \b(?:we\s+are|we(?:'|’)re)\s+an?\s+[^.?!\n]*?{_PRODUCT}\s+(?:that|which)\s+[^.?!\n]*?\b{_OFFER_VERB}\b""",
     re.X,
 )
-_ITEM_SEP = re.compile(r",\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|&)\s+")
+_ITEM_SEP = re.compile(r",(?!\d)\s*(?:and\s+|or\s+|&\s+)?|\s+(?:and|&)\s+")
+#: A listed capability is a few words ("smart caching"); a longer piece is a clause.
+MAX_ITEM_WORDS = 6
 
 
 @check("feature_dump")
@@ -259,7 +262,8 @@ def feature_dump(ctx: Context, rule: Rule) -> Iterator[Hit]:
     """Three or more capabilities of the seller's product, listed.
 
     Either a line introducing the seller's product ("Our platform includes:") followed
-    by ``min_items`` bullet lines, or one sentence where the product "offers X, Y and Z".
+    by ``min_items`` bullet lines, or one sentence where the product "offers X, Y and Z"
+    with short items (a sentence that goes on to a second clause lists nothing).
     """
     min_items = int(rule.params.get("min_items", 3))
     text = ctx.text
@@ -291,8 +295,7 @@ def feature_dump(ctx: Context, rule: Rule) -> Iterator[Hit]:
         m = _SENTENCE_INTRO.search(ctx, s, e)
         if not m:
             continue
-        tail = text[m.end() : e]
-        items = len(_ITEM_SEP.findall(tail)) + 1
-        if items >= min_items:
-            yield Hit(s, e, f"Lists {items} things the sender's product does")
+        items = _ITEM_SEP.split(text[m.end() : e])
+        if len(items) >= min_items and all(len(x.split()) <= MAX_ITEM_WORDS for x in items[:-1]):
+            yield Hit(s, e, f"Lists {len(items)} things the sender's product does")
             return

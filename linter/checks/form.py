@@ -120,6 +120,8 @@ SHOUT_WORDS = frozenset(
     stop act buy order save win won winner bonus deal offer sale sales discount cash money rich
     click call reply open read look listen join book hurry quick fast easy instant instantly
     yes wow omg lol please help new secret proven
+    revolutionary unbelievable immediately deadline expires expiring special opportunity everything
+    everyone nothing critical breaking alert results miss missing forget huge double triple
     """.split()
 )
 #: Capitalised words that stand for a merge field rather than shout.
@@ -161,17 +163,15 @@ def _shouted(word: str, counts: dict[str, int]) -> bool:
         return False
     if counts.get(core, 0) > 1 and low not in COMMON_WORDS:
         return False  # a name written in capitals, used as a name
-    if low in COMMON_WORDS:
-        return True
-    return len(bare) >= 6
+    return low in COMMON_WORDS  # an unknown word in capitals is an acronym or a name far more often
 
 
 @check("shouting_caps")
 def shouting_caps(ctx, rule) -> Iterator[Hit]:
-    """ALL CAPS words that shout: common words in capitals, or long capitalised words
-    used once.  Acronyms (CRM, SaaS, HIPAA, Q3), names in capitals used more than once,
-    placeholders ("[FIRST NAME]") and links are left alone; neighbouring shouted
-    words are one finding.  params: scope parts (default body and ps)."""
+    """ALL CAPS words that shout: common words and hype words in capitals.  Acronyms
+    (CRM, SaaS, HIPAA, Q3, and any word we do not know, such as an agency's initials),
+    names in capitals, placeholders ("[FIRST NAME]") and links are left alone;
+    neighbouring shouted words are one finding.  params: scope parts (default body and ps)."""
     text = ctx.text
     capitals = _capital_words(text)  # only these can shout
     if not capitals:
