@@ -67,11 +67,11 @@ def _html(n_bytes: int) -> str:
 KB = 1024
 #: name -> (extension, generator of the file's text at factor k, the 1x size in words)
 CASES = {
-    "text reader": (".txt", lambda k, s: "Subject: Returns\n\n" + _prose(int(240 * KB * k * s)), "240 KB"),
-    "markdown reader": (".md", lambda k, s: "# Returns\n\n" + _prose(int(240 * KB * k * s)), "240 KB"),
-    "html reader": (".html", lambda k, s: _html(int(240 * KB * k * s)), "240 KB"),
-    "eml reader": (".eml", lambda k, s: _eml(_prose(int(240 * KB * k * s))), "240 KB"),
-    "template reader": (".j2", lambda k, s: "Hi {{ first_name }},\n" + _prose(int(240 * KB * k * s)), "240 KB"),
+    "text reader": (".txt", lambda k, s: "Subject: Returns\n\n" + _prose(int(225 * KB * k * s)), "225 KB"),
+    "markdown reader": (".md", lambda k, s: "# Returns\n\n" + _prose(int(225 * KB * k * s)), "225 KB"),
+    "html reader": (".html", lambda k, s: _html(int(225 * KB * k * s)), "225 KB"),
+    "eml reader": (".eml", lambda k, s: _eml(_prose(int(225 * KB * k * s))), "225 KB"),
+    "template reader": (".j2", lambda k, s: "Hi {{ first_name }},\n" + _prose(int(225 * KB * k * s)), "225 KB"),
     "csv rows": (".csv", lambda k, s: _csv_rows(int(1000 * k * s)), "1k rows"),
     "jsonl rows": (".jsonl", lambda k, s: _jsonl_rows(int(1000 * k * s)), "1k rows"),
     "csv stray quote per line": (
