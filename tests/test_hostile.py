@@ -446,7 +446,8 @@ def test_ctrl_c_with_two_jobs_exits_at_once_in_one_line_with_no_worker_left(tmp_
     elapsed = time.monotonic() - start
     assert proc.returncode == 130
     assert err.decode() == "stoplint: interrupted\n"
-    assert elapsed < 1.0, elapsed
+    # about 0.1 s on an idle machine (it took 6-23 s before); the margin is for a loaded CI runner
+    assert elapsed < 5.0, elapsed
     time.sleep(0.2)
     assert not _group_alive(proc.pid), "a worker outlived the run"
 
