@@ -83,10 +83,6 @@ def test_pack_family_default_does_not_stop_a_builtin_change(tmp_path):
         (GOOD.replace("    phrases: [synergy]\n", "    phrases: [synergy]\n    regex: 'syn'\n"),
          "pack.yml:3: rule G950: give exactly one of phrases, patterns, regex, check"),
         (GOOD.replace("phrases: [synergy]", "regex: 'syn(ergy'"), "pack.yml:3: rule G950: regex does not compile (missing ), unterminated subpattern"),
-        (GOOD.replace("phrases: [synergy]", "regex: '(\\w+\\s?)+synergy'"),
-         "pack.yml:3: rule G950: regex '(\\w+\\s?)+' nests a repeat in a repeat without bound"),
-        (GOOD.replace("phrases: [synergy]", "regex: '((ab)+c)*'"), "can backtrack catastrophically"),
-        (GOOD.replace("phrases: [synergy]", "regex: 'x'\n    unless: '(a*)*'"), "pack.yml:3: rule G950 (unless): regex '(a*)*' nests"),
         (GOOD.replace("phrases: [synergy]", "patterns: [[{LOWR: synergy}]]"),
          "pack.yml:3: rule G950: wrong pattern shape (- [pattern -> 0 -> LOWR] Extra inputs are not permitted)"),
         (GOOD.replace("phrases: [synergy]", "patterns: [{LOWER: synergy}]"),
@@ -124,18 +120,19 @@ def test_bad_override(tmp_path):
 
 
 def test_safe_regexes_are_accepted(tmp_path):
-    for rx in ["(?:[\\w-]+\\s+){0,2}synergy", "\\bsyn(?:ergy|ergies)\\b", "(a|a?)+b"]:
+    # Team regexes run on RE2, which cannot backtrack: nested repeats cost linear time.
+    for rx in ["(?:[\\w-]+\\s+){0,2}synergy", "\\bsyn(?:ergy|ergies)\\b", "(a|a?)+b", "(\\w+\\s?)+synergy", "((ab)+c)*"]:
         folder = pack(tmp_path, GOOD.replace("phrases: [synergy]", f"regex: '{rx}'"))
         assert any(r.code == "G950" for r in load_rules([folder])), rx
 
 
 def test_check_cli_exits_2_on_bad_pack(tmp_path):
-    folder = pack(tmp_path, GOOD.replace("phrases: [synergy]", "regex: '(a+)+'"))
+    folder = pack(tmp_path, GOOD.replace("phrases: [synergy]", "regex: 'syn(ergy'"))
     (tmp_path / "cfg.toml").write_text('rules = ["team"]\n')
     (tmp_path / "m.txt").write_text("Hello\n")
     proc = run_cli("check", "--no-model", "--config", "cfg.toml", "m.txt", cwd=tmp_path)
     assert proc.returncode == 2
-    assert f"{folder}/pack.yml:3: rule G950: regex '(a+)+' nests a repeat" in proc.stderr
+    assert f"{folder}/pack.yml:3: rule G950: regex does not compile" in proc.stderr
 
 
 def test_rules_check_on_the_sample_pack():

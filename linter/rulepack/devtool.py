@@ -15,8 +15,6 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from re import _constants as C  # noqa: PLC2701 - private: the author's tool only, see required_literals
-from re import _parser
 
 from ..api import Linter, Options
 from ..engine import regex_mode
@@ -149,6 +147,10 @@ def required_literals(regex: str, rank: Callable[[frozenset[str]], float] | None
     This reads ``re``'s private parser: a tool for the rule author and the tests,
     never imported when linting.
     """
+    # Private: the regex parser is the only way to read a pattern's literals; this runs
+    # for rule authors and the tests (needles), never when linting or in `rules --check`.
+    from re import _constants as C, _parser  # noqa: PLC2701
+
 
     def score(c: frozenset[str]) -> tuple:
         if rank is not None:
@@ -200,6 +202,10 @@ def required_literals(regex: str, rank: Callable[[frozenset[str]], float] | None
 def needles_hold(regex: str, needles: frozenset[str]) -> bool:
     """Whether every match of ``regex`` (on lower-cased text) contains one of ``needles``:
     the proof the tests ask of each built-in rule's ``needles``."""
+    # Private: the regex parser is the only way to read a pattern's literals; this runs
+    # for rule authors and the tests (needles), never when linting or in `rules --check`.
+    from re import _constants as C, _parser  # noqa: PLC2701
+
 
     def sequence(items) -> bool:
         run: list[str] = []

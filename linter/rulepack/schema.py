@@ -304,82 +304,11 @@ def _check_patterns(patterns: list, label: str) -> None:
 
 
 def _check_regex(value: str, label: str) -> None:
+    """A team regex must compile; it then runs on RE2, which cannot backtrack, so a
+    nested repeat such as ``(a+)+`` costs linear time and needs no separate check."""
     try:
-        parsed = re.compile(value)
+        re.compile(value)
     except re.error as exc:
         raise RuleError(f"{label}: regex does not compile ({exc})") from None
-    nested = _nested_quantifier(parsed.pattern)
-    if nested:
-        raise RuleError(
-            f"{label}: regex '{nested}' nests a repeat in a repeat without bound, which can backtrack "
-            "catastrophically (bound the inner one, e.g. {1,20}, or make it atomic)"
-        )
-
-
-def _nested_quantifier(pattern: str) -> str | None:
-    """The first group that repeats without bound around a repeat without bound, or None.
-
-    ``(a+)+``, ``(\\w*\\s?)*`` and ``(?:x+y?){2,}`` try exponentially many ways to
-    split a non-matching input; ``(?:\\w+\\s+){0,2}`` (a bounded outer repeat) does not.
-    """
-    try:
-        from re import _parser as sre  # Python 3.11+
-    except ImportError:  # pragma: no cover
-        import sre_parse as sre  # type: ignore[no-redef]
-    try:
-        tree = sre.parse(pattern)
-    except Exception:  # noqa: BLE001 - compiled fine above; be lenient here
-        return None
-    repeats = (sre.MAX_REPEAT, sre.MIN_REPEAT) + ((sre.POSSESSIVE_REPEAT,) if hasattr(sre, "POSSESSIVE_REPEAT") else ())
-    unbounded = sre.MAXREPEAT
-
-    safe = (getattr(sre, "ATOMIC_GROUP", None), getattr(sre, "POSSESSIVE_REPEAT", None))
-
-    def has_unbounded(items) -> bool:
-        for op, av in items:
-            if op in safe:
-                continue  # atomic: never backtracked into
-            if op in repeats:
-                if av[1] == unbounded or has_unbounded(av[2]):
-                    return True
-            for sub in _children(op, av, sre):
-                if has_unbounded(sub):
-                    return True
-        return False
-
-    def walk(items) -> bool:
-        for op, av in items:
-            if op in repeats and op is not getattr(sre, "POSSESSIVE_REPEAT", None):
-                lo, hi, body = av
-                if hi == unbounded and has_unbounded(body):
-                    return True
-                if walk(body):
-                    return True
-                continue
-            for sub in _children(op, av, sre):
-                if walk(sub):
-                    return True
-        return False
-
-    if not walk(tree):
-        return None
-    # Name the offending stretch for the message: the shortest group with a repeat inside.
-    m = re.search(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\})", pattern)
-    return m.group(0) if m else pattern
-
-
-def _children(op, av, sre) -> list:
-    """Sub-pattern lists under one parsed node (groups, branches, lookarounds)."""
-    if op is sre.SUBPATTERN:
-        return [av[-1]]
-    if op is sre.BRANCH:
-        return list(av[1])
-    if op in (sre.ASSERT, sre.ASSERT_NOT):
-        return [av[1]]
-    if op is getattr(sre, "ATOMIC_GROUP", None):
-        return [av]
-    if op is sre.GROUPREF_EXISTS:
-        return [x for x in av[1:] if x is not None]
-    return []
 
 
