@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from . import scoring
+from . import pipeline
 from .email import Email
 from .engine import Analysis, Engine, Finding
 from .gate import score_finding
@@ -81,8 +81,12 @@ class Linter:
         self.all_rules = all_rules
         o = self.options
         self.rules = select_rules(all_rules, o.select, o.ignore, o.extend_select)
-        self.engine = Engine(self.rules)
+        self.selected_codes = {r.code for r in self.rules}
+        self.builtin_codes = {r.code for r in all_rules if r.builtin and r.kind != "model"}
+        self.rule_messages = {r.code: r.message for r in all_rules}
+        self.engine = Engine(pipeline.analysis_rules(all_rules, self.rules))
         self.model = load_default_model() if o.use_model else None
+        self.model_rule = next((r for r in self.rules if r.kind == "model"), None)
 
     # -- entry points --------------------------------------------------------------
     def lint_text(self, text: str, path: str = "<stdin>", ext: str | None = None) -> list[FileResult]:
@@ -100,41 +104,25 @@ class Linter:
         return self.lint_emails(emails)
 
     def lint_emails(self, emails: list[Email]) -> list[FileResult]:
-        return [self.result(a) for a in self.engine.analyze_many(emails)]
+        return [self.result(a) for a in pipeline.analyse(self, emails)]
 
     # -- one email -----------------------------------------------------------------
     def result(self, analysis: Analysis) -> FileResult:
         email = analysis.email
-        findings = analysis.findings
         res = FileResult(path=email.path, row=email.row, label=email.label, email=email)
-        if not email.fragment:  # a fragment is not read as a whole: no score, no Q900
-            findings = self._score(res, analysis)
-        findings = self._filter(email, findings)
+        return pipeline.judge(self, analysis, res)
+
+    def gate(self, res: FileResult, findings: list[Finding]) -> list[Finding]:
+        """The findings with the score gate's own (``--max-score``), each naming its row."""
         limit = self.options.max_score
         if limit is not None and res.score is not None and res.score > limit:
-            findings = sorted(findings + [score_finding(email, res.score, limit)], key=lambda f: f.sort_key)
+            findings = sorted(findings + [score_finding(res.email, res.score, limit)], key=lambda f: f.sort_key)
         if res.label:  # a row of a sequence: say which, as file:line:col cannot
             findings = [replace(f, message=f"{f.message} ({res.label})") for f in findings]
-        res.findings = findings
-        res.failed = self.fails(res)
-        return res
-
-    def _score(self, res: FileResult, analysis: Analysis) -> list[Finding]:
-        """Score the whole email into ``res``; the findings with the model's own added."""
-        findings = analysis.findings
-        if self.model is None:
-            res.score, res.categories = scoring.rules_score(findings)
-            return findings
-        prediction = self.model.predict(analysis, linter=self)
-        res.model = prediction.probabilities
-        res.score = round(100 * prediction.probabilities["stop"])
-        res.categories = {fam: round(100 * prediction.probabilities[fam]) for fam in scoring.SCORED_FAMILIES}
-        res.contributions = prediction.contributions
-        if prediction.finding is not None:
-            findings = sorted(findings + [prediction.finding], key=lambda f: f.sort_key)
         return findings
 
-    def _filter(self, email: Email, findings: list[Finding]) -> list[Finding]:
+    def suppress(self, email: Email, findings: list[Finding]) -> list[Finding]:
+        """The findings left after included templates, per-file ignores and suppression comments."""
         if email.included:  # reported once, at the included template's own line
             findings = [f for f in findings if not any(s <= f.src_start and f.src_end <= e for s, e in email.included)]
         o = self.options

@@ -1,21 +1,15 @@
 """Features of one email for the classifier, shared by training and lint time.
 
-Three groups, all computed from an :class:`~linter.engine.Analysis`:
-
-- **n-grams**: the email's words, lower-cased, with numbers folded into ``<num>`` and
-  every merge field folded into a token naming the *kind* of slot it is (``<name>``,
-  ``<company>``, ``<title>``, ``<research>``, ``<other>``): a template that only swaps in
-  a name reads very differently from one that asks the writer for a real observation.
-  Fields come from the template reader (``Email.fields``); merge tags it did not parse
-  (or all of them, when no template reader is installed) are recognised here by shape.
-- **rule hits**: the number of findings per rule family (``rules:templated`` …), how many
-  different rules of each family fired (``distinct:…``) and which rules fired
-  (``code:T101`` = 1), from every built-in rule, whatever the user selected.
-- **metrics**: the figures :func:`linter.context.compute_metrics` gives (words, self
-  share, specifics, questions …), some on a log scale, and whole-email readings of the
-  rubric (``text:…``): whose sentences they are, what the ask is, how many sentences
-  carry a specific, hypotheses about the reader's problem, proof with a name and a
-  number, a self-introduction, merge fields that only swap in a name.
+- **n-grams**: the email's words (the sign-off left out), lower-cased, numbers folded
+  into ``<num>`` and every merge field into a token naming the *kind* of slot it is
+  (``<name>``, ``<company>``, ``<title>``, ``<research>``, ``<other>``): a template that
+  only swaps in a name reads very differently from one that asks the writer for a real
+  observation.  Fields come from the template reader (``Email.fields``); merge tags it
+  did not parse are recognised here by shape.
+- **whole-email features**, each with its direction in RUBRIC.md (``SIGNS``): which
+  built-in rules fired and how often per family (template defects never count), whose
+  sentences the body holds, what the ask is for, specifics, hypotheses and proof,
+  vague words, length and form.
 
 Nothing here imports scikit-learn: the same code feeds ``linter.training`` and
 ``linter.model``.
@@ -31,30 +25,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .checks import Folded
 from .context import SELF_CONTRACTIONS, SELF_WORDS, YOU_CONTRACTIONS, YOU_WORDS, Spans, inside
 from .scoring import combine
 from .merge_tags import SLOT_KINDS, TEXT_TAG_RES, looks_like_slot, slot_of_tag_text
 from .taxonomy import Family
 
 NUMBER_TOKEN = "<num>"
-#: The families whose hit counts are features (the model's own rule kind never is), by
-#: their key in feature names.  The shipped model was trained when the merge-field
-#: family was called "template": its features keep that key until the model is retrained.
-RULE_FAMILIES = {
-    "templated": Family.TEMPLATED,
-    "seller_centric": Family.SELLER_CENTRIC,
-    "generic": Family.GENERIC,
-    "quit": Family.QUIT,
-    "template": Family.MERGE_FIELD,
-}
-FEATURE_KEY = {family: key for key, family in RULE_FAMILIES.items()}
-#: Metrics fed through log1p: counts whose effect flattens out.
-LOG_METRICS = frozenset(
-    "words sentences paragraphs self_words you_words questions exclamations caps_words links specifics "
-    "longest_paragraph words_per_sentence merge_fields subject_words".split()
-)
-
 DEFAULT_ANALYZER = {
     "lowercase": True,
     "ngram_range": [1, 2],
@@ -82,6 +58,8 @@ class EmailFeatures:
 
     tokens: list[Token]
     dense: dict[str, float] = field(default_factory=dict)
+    #: the text ranges behind each whole-email feature (what an explanation points at)
+    where: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
     @property
     def words(self) -> list[str]:
@@ -159,41 +137,6 @@ def gram_spans(tokens: list[Token], gram: str) -> list[tuple[int, int]]:
             if tokens[i].text == words[0] and [t.text for t in tokens[i : i + n]] == words]
 
 
-def family_counts(findings: Iterable, strong: bool = False) -> dict[str, int]:
-    """Findings per family, by feature key (``strong``: only warnings and errors)."""
-    counts = {key: 0 for key in RULE_FAMILIES}
-    for f in findings:
-        key = FEATURE_KEY.get(f.family)
-        if key is not None and (not strong or f.severity in ("warning", "error")):
-            counts[key] += 1
-    return counts
-
-
-def dense_features(metrics: dict[str, float], findings: list) -> dict[str, float]:
-    """Rule hits and metrics as named numbers (before the model's scaling)."""
-    out: dict[str, float] = {}
-    counts = family_counts(findings)
-    strong = family_counts(findings, strong=True)
-    for fam in RULE_FAMILIES:
-        out[f"rules:{fam}"] = math.log1p(counts[fam])
-        out[f"strong:{fam}"] = math.log1p(strong[fam])
-    out["rules:score"] = combine(f for f in findings if f.family != Family.MERGE_FIELD) / 100
-    for key, value in metrics.items():
-        value = float(value)
-        out[f"metric:{key}"] = math.log1p(max(value, 0.0)) if key in LOG_METRICS else value
-    # Which rules fired, not only how many: each rule is a hand-made STOP signal, and
-    # several different ones say more than one rule firing three times.
-    distinct: dict[str, set[str]] = {}
-    for f in findings:
-        key = FEATURE_KEY.get(f.family)
-        if key is not None:
-            distinct.setdefault(key, set()).add(f.code)
-            out[f"code:{f.code}"] = 1.0
-    for fam in RULE_FAMILIES:
-        out[f"distinct:{fam}"] = math.log1p(len(distinct.get(fam, ())))
-    return out
-
-
 _TIME_ASK = re.compile(
     r"\b(?:call|chat|meeting|meet|demo|minutes|mins|calendar|calendly|zoom|coffee|time\s+(?:this|next)|"
     r"hop\s+on|jump\s+on|schedule|slot|availability|available)\b", re.I)
@@ -219,10 +162,9 @@ _HYPOTHESIS = re.compile(
     r"cfos|ctos|vps|heads)\s+(?:\w+\s+){0,3}(?:struggle|find|end\s+up|spend|run\s+into|deal|lose|waste|tell\s+us|say))\b",
     re.I)
 # The writer introducing themselves ("my name is", "I'm the …", "we are a …").
-#: Whose sentence it is, on feature tokens (contractions whole).  The shipped model was
-#: trained without the plural reflexives here; the next retraining can keep them.
-_MODEL_SELF_WORDS = (SELF_WORDS | SELF_CONTRACTIONS) - {"myself", "ourselves"}
-_MODEL_YOU_WORDS = (YOU_WORDS | YOU_CONTRACTIONS) - {"yourselves"}
+#: Whose sentence it is, on feature tokens (contractions whole).
+_MODEL_SELF_WORDS = SELF_WORDS | SELF_CONTRACTIONS
+_MODEL_YOU_WORDS = YOU_WORDS | YOU_CONTRACTIONS
 #: Words that open a sentence about the writer or about the reader.
 SELF_OPENERS = _MODEL_SELF_WORDS - {"mine", "ours"}
 YOU_OPENERS = _MODEL_YOU_WORDS - {"yourself"}
@@ -235,97 +177,163 @@ _PROOF_VERB = re.compile(
     r"\b(?:helped|help(?:ing)?|worked\s+with|using\s+us|use\s+us|switched|moved|cut|saved|grew|reduced|increased|"
     r"went\s+from|booked|customers?|clients?)\b", re.I)
 _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z&]+")
-#: The two whole-email counts, run on the lower-cased text without re.I (faster, same count).
-_HYPOTHESIS_FOLDED = Folded(_HYPOTHESIS.pattern)
-_TIME_ASK_FOLDED = Folded(_TIME_ASK.pattern)
 
 
-def sentence_features(ctx, tokens: list[Token]) -> dict[str, float]:
-    """Per-sentence reading of the body: whose sentences they are (the reader's or only
-    the writer's), how many carry a specific (a number or a name outside merge fields),
-    hypotheses about the reader's problem, and proof with a name and a number."""
-    text = ctx.text
-    body = ctx.parts.body_sentences
-    n = max(len(body), 1)
-    fields = Spans((t.start, t.end) for t in tokens if t.text.startswith("<") and t.text != NUMBER_TOKEN)
-    numbers = [t.start for t in tokens if t.text == NUMBER_TOKEN]  # in text order
-    you_s = self_only = specific = proof = 0
-    for s, e in body:
-        # only membership in the you/self word lists counts here, so the sentence can be
-        # lower-cased before it is split ("5K" splitting as "5k" changes no such word)
-        sentence = text[s:e].lower().replace("’", "'")
-        if len(sentence) == e - s:
-            words = set(_TOKEN_RE.findall(sentence))
-        else:  # lower-casing changed the length (e.g. "İ"): split first, as words
-            words = {m.group().lower().replace("’", "'") for m in _TOKEN_RE.finditer(text, s, e)}
-        has_you = not words.isdisjoint(_MODEL_YOU_WORDS)
-        you_s += has_you
-        self_only += (not has_you) and not words.isdisjoint(_MODEL_SELF_WORDS)
-        names = [m for m in _CAPITALISED.finditer(text, s, e)
-                 if m.start() > s + 1 and m.group() != "I" and not inside(m.start(), fields)]
-        i = bisect.bisect_left(numbers, s)
-        has_number = i < len(numbers) and numbers[i] < e
-        specific += bool(names or has_number)
-        proof += bool(names and has_number and _PROOF_VERB.search(text, s, e))
-    head_end = body[1][1] if len(body) > 1 else body[0][1] if body else 0
-    head = text[body[0][0]:head_end] if body else ""
-    cta = ctx.parts.first("cta")
-    return {
-        "text:you_sentence_share": you_s / n,
-        "text:self_only_share": self_only / n,
-        "text:specific_sentence_share": specific / n,
-        "text:hypothesis": math.log1p(_HYPOTHESIS_FOLDED.count(ctx)),
-        "text:named_proof": math.log1p(proof),
-        "text:self_intro": float(bool(_SELF_INTRO.search(head))),
-        "text:cta_question": float(bool(cta) and text[: cta[1]].rstrip().endswith("?")),
-    }
+#: The rule families whose hits are STOP evidence.  Template defects (M codes) stay
+#: findings a user sees but are never evidence: a published template's "[First Name]"
+#: says nothing about whether its prose makes a buyer quit.
+EVIDENCE_FAMILIES = (Family.TEMPLATED, Family.SELLER_CENTRIC, Family.GENERIC, Family.QUIT)
+
+#: The whole-email features and their rubric direction (RUBRIC.md): +1 a STOP sign,
+#: which may only raise the score; -1 a sign of a good email, which may only lower it.
+#: Training keeps every weight on its side (see linter.training), so an explanation
+#: never shows a good sign raising the score or a rule hit lowering it.
+SIGNS = {
+    **{f"rules:{fam}": 1 for fam in EVIDENCE_FAMILIES}, "rules:score": 1,
+    "text:self_only_share": 1, "text:self_start_share": 1, "text:opens_with_self": 1, "text:self_intro": 1,
+    "text:time_ask": 1, "text:time_words": 1, "text:vague_per_100": 1, "text:name_only_slots": 1,
+    "text:bullets": 1, "metric:words": 1, "metric:longest_paragraph": 1, "metric:exclamations": 1,
+    "metric:caps_words": 1, "metric:links": 1, "metric:self_share": 1,
+    "text:you_sentence_share": -1, "text:you_start_share": -1, "text:specific_sentence_share": -1,
+    "text:hypothesis": -1, "text:named_proof": -1, "text:interest_ask": -1, "text:numbers_per_100": -1,
+    "slots:research": -1, "metric:specifics_per_100": -1,
+}
+#: Counts whose effect flattens out go through log1p.
+_LOG_METRICS = frozenset("words longest_paragraph exclamations caps_words links".split())
 
 
-def text_features(ctx, tokens: list[Token]) -> dict[str, float]:
-    """Whole-email figures the rubric reads: who the sentences are about, what the ask is,
-    how much is vague value, and which kinds of merge slot the writer relies on."""
-    text = ctx.text
-    body = ctx.parts.body_sentences
-    self_start = you_start = 0
-    for s, e in body:
-        first = _TOKEN_RE.search(text, s, e)
-        word = first.group().lower().replace("’", "'") if first else ""
-        self_start += word in SELF_OPENERS
-        you_start += word in YOU_OPENERS
-    n = max(len(body), 1)
-    opener = body[0] if body else (0, 0)
-    first_word = _TOKEN_RE.search(text, *opener) if body else None
-    cta = ctx.parts.first("cta") or (0, 0)
-    cta_text = text[cta[0]:cta[1]]
-    words = [t.text for t in tokens]
-    n_words = max(len(words), 1)
-    vague = sum(1 for w in words if w in _VAGUE)
-    slots = Counter(w[1:-1] for w in words if w.startswith("<") and w.endswith(">") and w != NUMBER_TOKEN)
-    out = {
-        "text:self_start_share": self_start / n,
-        "text:you_start_share": you_start / n,
-        "text:opens_with_self": float(bool(first_word) and first_word.group().lower().replace("’", "'") in SELF_OPENERS),
-        "text:time_ask": float(bool(_TIME_ASK.search(cta_text))),
-        "text:interest_ask": float(bool(_INTEREST_ASK.search(cta_text))),
-        "text:time_words": math.log1p(_TIME_ASK_FOLDED.count(ctx)),
-        "text:vague_per_100": 100 * vague / n_words,
-        "text:numbers_per_100": 100 * words.count(NUMBER_TOKEN) / n_words,
-        "text:bullets": math.log1p(len(re.findall(r"(?m)^[ \t]*(?:[-*•]|\d+[.)])[ \t]+\S", text))),
-    }
-    for kind in SLOT_KINDS:
-        out[f"slots:{kind}"] = math.log1p(slots.get(kind, 0))
-    # merge fields that only swap in who the reader is, with no slot for research
-    out["text:name_only_slots"] = float(slots.get("name", 0) + slots.get("company", 0) > 0 and not slots.get("research"))
-    out.update(sentence_features(ctx, tokens))
+def sign(name: str) -> int:
+    """A dense feature's rubric direction; every rule-code feature is a STOP sign."""
+    return 1 if name.startswith("code:") else SIGNS.get(name, 0)
+
+
+def is_evidence(finding) -> bool:
+    """Whether a built-in rule's finding is STOP evidence (not a template defect)."""
+    return finding.family in EVIDENCE_FAMILIES and not finding.code.startswith(Family.MERGE_FIELD.letter)
+
+
+def rule_features(evidence: list) -> dict[str, float]:
+    """Hits per family (log-scaled), the rules-only score (0-1) and which rules fired
+    (``code:T101`` = 1)."""
+    counts = Counter(f.family for f in evidence)
+    out = {f"rules:{fam}": math.log1p(counts.get(fam, 0)) for fam in EVIDENCE_FAMILIES}
+    out["rules:score"] = combine(evidence) / 100
+    out.update({f"code:{f.code}": 1.0 for f in evidence})
     return out
 
 
-def extract(analysis, findings: Iterable | None = None) -> EmailFeatures:
-    """Features of an analysed email; ``findings`` are the built-in rules' findings
-    (defaults to the analysis's own, when it ran every built-in rule)."""
-    email = analysis.email
+def _first_word(text: str, s: int, e: int) -> str:
+    m = _TOKEN_RE.search(text, s, e)
+    return m.group().lower().replace("’", "'") if m else ""
+
+
+def _sentence_words(text: str, s: int, e: int) -> set[str]:
+    return {m.group().lower().replace("’", "'") for m in _TOKEN_RE.finditer(text, s, e)}
+
+
+def sentence_features(ctx, tokens: list[Token]) -> tuple[dict[str, float], dict[str, list]]:
+    """Per body sentence: whose it is (the reader's, or only the writer's), whether it
+    starts with the writer or the reader, carries a specific (a number or a name
+    outside merge fields), or is proof (a name, a number and a result).  Values are
+    shares of the body's sentences; ``where`` keeps the sentences behind each."""
+    text = ctx.text
+    body = ctx.parts.body_sentences
+    fields = Spans((t.start, t.end) for t in tokens if t.text.startswith("<") and t.text != NUMBER_TOKEN)
+    numbers = [t.start for t in tokens if t.text == NUMBER_TOKEN]  # in text order
+    where: dict[str, list] = {k: [] for k in ("you_sentence_share", "self_only_share", "self_start_share",
+                                              "you_start_share", "specific_sentence_share", "named_proof")}
+    for s, e in body:
+        words = _sentence_words(text, s, e)
+        has_you = not words.isdisjoint(_MODEL_YOU_WORDS)
+        first = _first_word(text, s, e)
+        names = [m for m in _CAPITALISED.finditer(text, s, e)
+                 if m.start() > s + 1 and m.group() != "I" and m.start() not in fields]
+        i = bisect.bisect_left(numbers, s)
+        has_number = i < len(numbers) and numbers[i] < e
+        for key, hit in (("you_sentence_share", has_you),
+                         ("self_only_share", not has_you and not words.isdisjoint(_MODEL_SELF_WORDS)),
+                         ("self_start_share", first in SELF_OPENERS), ("you_start_share", first in YOU_OPENERS),
+                         ("specific_sentence_share", bool(names or has_number)),
+                         ("named_proof", bool(names and has_number and _PROOF_VERB.search(text, s, e)))):
+            if hit:
+                where[key].append((s, e))
+    n = max(len(body), 1)
+    values = {f"text:{k}": (math.log1p(len(v)) if k == "named_proof" else len(v) / n) for k, v in where.items()}
+    return values, {f"text:{k}": v for k, v in where.items()}
+
+
+def ask_features(ctx) -> tuple[dict[str, float], dict[str, list]]:
+    """How the email opens and what it asks for: the sender first, a self-introduction,
+    an ask for time or about interest, hypotheses about the reader's problem."""
+    text = ctx.text
+    body = ctx.parts.body_sentences
+    opener = body[0] if body else None
+    head = (body[0][0], body[min(1, len(body) - 1)][1]) if body else (0, 0)
+    cta = ctx.parts.first("cta")
+    cta_text = text[cta[0]:cta[1]] if cta else ""
+    intro = _SELF_INTRO.search(text, *head) if body else None
+    where = {
+        "text:opens_with_self": [opener] if opener and _first_word(text, *opener) in SELF_OPENERS else [],
+        "text:self_intro": [intro.span()] if intro else [],
+        "text:time_ask": [cta] if cta and _TIME_ASK.search(cta_text) else [],
+        "text:interest_ask": [cta] if cta and _INTEREST_ASK.search(cta_text) else [],
+        "text:time_words": [m.span() for m in _TIME_ASK.finditer(text)],
+        "text:hypothesis": [m.span() for m in _HYPOTHESIS.finditer(text)],
+    }
+    values = {k: (math.log1p(len(v)) if k in ("text:time_words", "text:hypothesis") else float(bool(v)))
+              for k, v in where.items()}
+    return values, where
+
+
+def word_features(ctx, tokens: list[Token]) -> tuple[dict[str, float], dict[str, list]]:
+    """Vague value words and numbers per 100 words, bullet lines, and merge slots: a
+    slot for research, or slots that only swap in who the reader is."""
+    n_words = max(len(tokens), 1)
+    vague = [(t.start, t.end) for t in tokens if t.text in _VAGUE]
+    numbers = [(t.start, t.end) for t in tokens if t.text == NUMBER_TOKEN]
+    slots = Counter(t.text[1:-1] for t in tokens if t.text.startswith("<") and t.text != NUMBER_TOKEN)
+    bullets = [m.span() for m in _BULLET_RE.finditer(ctx.text)]
+    name_only = slots.get("name", 0) + slots.get("company", 0) > 0 and not slots.get("research")
+    where = {
+        "text:vague_per_100": vague,
+        "text:numbers_per_100": numbers,
+        "text:bullets": bullets,
+        "text:name_only_slots": [(t.start, t.end) for t in tokens if t.text in ("<name>", "<company>")] if name_only else [],
+        "slots:research": [(t.start, t.end) for t in tokens if t.text == "<research>"],
+    }
+    values = {
+        "text:vague_per_100": 100 * len(vague) / n_words,
+        "text:numbers_per_100": 100 * len(numbers) / n_words,
+        "text:bullets": math.log1p(len(bullets)),
+        "text:name_only_slots": float(name_only),
+        "slots:research": math.log1p(slots.get("research", 0)),
+    }
+    return values, where
+
+
+_BULLET_RE = re.compile(r"(?m)^[ \t]*(?:[-*•]|\d+[.)])[ \t]+\S.*$")
+
+
+def metric_features(metrics: dict[str, float]) -> dict[str, float]:
+    """The context's figures that have a rubric direction (see SIGNS)."""
+    out = {}
+    for key in ("words", "longest_paragraph", "exclamations", "caps_words", "links", "self_share", "specifics_per_100"):
+        value = float(metrics.get(key, 0.0))
+        out[f"metric:{key}"] = math.log1p(max(value, 0.0)) if key in _LOG_METRICS else value
+    return out
+
+
+def extract(analysis, evidence: list) -> EmailFeatures:
+    """What the model sees of an analysed email: its words (the sign-off left out: "Best,"
+    and a name say nothing about the email) and the whole-email features, from the
+    ``evidence`` (the built-in rules' findings that are STOP evidence, see is_evidence)."""
     ctx = analysis.context
-    tokens = tokenize(email)
-    dense = dense_features(ctx.metrics, list(analysis.findings if findings is None else findings))
-    dense.update(text_features(ctx, tokens))
-    return EmailFeatures(tokens=tokens, dense=dense)
+    signoff = ctx.parts.get("signoff")
+    tokens = [t for t in tokenize(analysis.email) if not inside(t.start, signoff)]
+    dense = rule_features(evidence)
+    dense.update(metric_features(ctx.metrics))
+    where: dict[str, list] = {}
+    for part in (sentence_features(ctx, tokens), ask_features(ctx), word_features(ctx, tokens)):
+        dense.update(part[0])
+        where.update(part[1])
+    return EmailFeatures(tokens=tokens, dense=dense, where=where)

@@ -1,5 +1,8 @@
 """The rules-only STOP score (used with ``--no-model``, and as the model's fallback).
 
+Its findings are the selected rules' STOP evidence: template defects (M codes) are
+never in it (see :mod:`linter.pipeline`).
+
 Each finding adds evidence with a weight by severity; repeats of one rule count for
 less each time (halved), and evidence combines like independent probabilities, so
 the score rises quickly with the first signals and saturates below 100:

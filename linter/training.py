@@ -1,25 +1,36 @@
 """Training and evaluating the classifier (scikit-learn; imported only by ``stoplint train``/``eval``).
 
-The pipeline, per label (``stop``, ``templated``, ``seller_centric``, ``generic``):
+Per label (``stop``, ``templated``, ``seller_centric``, ``generic``), one logistic
+regression over
 
-    TF-IDF of slot-normalised word n-grams  ┐
-    rule hits per family and rule (scaled)  ├─ one logistic regression per label
-    metrics (standardised)                  ┘
+    TF-IDF of slot-normalised word n-grams               ┐
+    whole-email features, scaled, each on its rubric side ┘
 
-and the ``stop`` logit is then a logistic regression over the four label models'
-logits (stacking, fitted on inner grouped folds), folded back into one weight
-vector, so the model file and the numpy scorer stay one linear model per label.
+Each whole-email feature has a direction in RUBRIC.md (``features.SIGNS``: a rule hit
+or an ask for time can only raise the score, proof or a hypothesis only lower it); a
+weight that comes out on the wrong side is dropped and the model refitted, so the
+model and its explanations never contradict the rubric.
 
-Training is reproducible: rows are read in file order, every set is sorted, the
-solver is deterministic (lbfgs), and the model file is JSON with sorted keys, no
-timestamps and floats rounded to 12 significant digits, so training twice on the
-same files gives the same bytes.  Cross-validation is grouped by source (``group``),
-so a repository or site never sits in both the training and the validation fold.
+The choices are made by grouped cross-validation *inside* the training data
+(:func:`select`): C, whether the whole-email features are used, and how much the rows
+of the files after the first (our own writing) weigh; the rows of the first file (the
+real distribution) are the only ones scored.  The chosen model's out-of-fold logits
+then calibrate its probabilities (a logistic fit of the labels on the logit, folded
+into the stop weights) and set ``warning_at``, the P(stop) from which the model's
+finding is a warning: the lowest at which at most ``good_warned`` of the first file's
+good emails would get it.  ``benchmarks/detection.py`` runs all of this inside each
+outer fold, so its figures are never scored on the folds that made a choice.
+
+Training is reproducible: rows are read in file order, every set is sorted, splits are
+seeded, the solver is deterministic (lbfgs), and the model file is JSON with sorted
+keys, no timestamps and floats rounded to 12 significant digits, so training twice on
+the same files gives the same bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 from collections.abc import Sequence
@@ -34,34 +45,41 @@ from scipy.stats import spearmanr
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, roc_auc_score
-from sklearn.model_selection import GroupKFold
-from sklearn.preprocessing import StandardScaler
+from sklearn.model_selection import StratifiedGroupKFold
 
 from . import features
 from .model import FORMAT, LABELS, Model
+from .pipeline import row_source
 
-#: Hyper-parameters (chosen by grouped cross-validation on the public file; see MODEL_CARD.md).
+#: The feature sets to choose from: n-grams plus the whole-email features whose names
+#: start with these (``rules``: hits per family and the rules-only score).
+FEATURE_SETS = {"words": (), "rules": ("rules:",), "rubric": ("rules:", "code:", "text:", "metric:", "slots:")}
 DEFAULT_SETTINGS = {
-    "C": 4.0,
-    #: C per label where it differs from C: the stop label is the noisiest (the readers
-    #: judge the whole email), the templated one the most regular (stock phrases)
-    "label_C": {"stop": 0.5, "templated": 16.0},
-    "dense_weight": 0.2,
-    #: factor on dense_weight per feature group: the 0/1 rule-code features are rare, so
-    #: standardising blows them up (a code in 1 % of emails reaches z = 10); half weight
-    "dense_group_weights": {"code": 0.5},
+    "features": "rules",
+    "C": 2.0,
+    #: factor on the whole-email features after scaling them to unit spread
+    "dense_weight": 0.1,
+    #: sample weight of the rows of every file after the first (our own writing)
+    "extra_weight": 0.3,
     "class_weight": "balanced",
-    #: the stop model's logit is a logistic regression over the four label models' logits,
-    #: fitted on inner grouped cross-validation (stacking), then folded into its weights
-    "stack": True,
-    "stack_C": 1.0,
+    "tol": 1e-4,
     "min_df": 2,
-    "max_vocab": 1500,
+    "max_vocab": 3000,
     "ngram_range": [1, 2],
     "threshold": 0.5,
     "warning_at": 0.85,
-    "cv_folds": 5,
 }
+#: What :func:`select` chooses, one setting at a time in this order (the others as
+#: chosen so far), by grouped CV inside the training data.
+SEARCH = (
+    ("extra_weight", [0.0, 0.3, 1.0]),
+    ("features", ["words", "rules", "rubric"]),
+    ("C", [0.5, 2.0, 8.0]),
+    ("dense_weight", [0.05, 0.1, 0.2]),
+)
+#: Inner cross-validation: repeats of a seeded grouped split, its folds, and the share
+#: of good emails the model's finding may warn.
+SELECTION = {"repeats": 1, "folds": 5, "seed": 0, "good_warned": 0.03}
 GOOD_QUALITY = 3.67
 
 
@@ -79,7 +97,10 @@ class Sample:
     quality: float | None
     pair_id: str | None
     weight: float
-    findings: list = field(default_factory=list, repr=False)  # built-in rules' findings
+    #: 0 for the rows of the first file (the one scored when choosing), 1 for the next …
+    source: int = 0
+    #: what a default ``stoplint check`` shows of the email (the model's finding aside)
+    findings: list = field(default_factory=list, repr=False)
 
 
 # -- data ----------------------------------------------------------------------------
@@ -100,18 +121,15 @@ def read_jsonl(path: str | Path) -> list[dict]:
     return rows
 
 
-def email_source(row: dict) -> str:
-    subject = row.get("subject")
-    head = f"Subject: {subject.strip()}\n\n" if isinstance(subject, str) and subject.strip() else ""
-    return head + row["body"]
+def read_row(row: dict, path: str | Path):
+    """The row read exactly as ``stoplint check`` reads it saved as a ``.txt`` file."""
+    from .readers import InputError, read_bytes
 
-
-def read_row(row: dict, path: str):
-    """The row as stoplint reads it (a template reader, when present, sniffs merge tags)."""
-    from .readers import read_bytes
-
-    name = f"{Path(path).name}#{row.get('id', row['__line__'])}"
-    return read_bytes(name, email_source(row).encode("utf-8"), ext="")[0]
+    name = f"{Path(path).name}#{row.get('id', row['__line__'])}.txt"
+    try:
+        return read_bytes(name, row_source(row).encode("utf-8"))[0]
+    except InputError as exc:
+        raise DataError(f"{path}:{row['__line__']}: {exc}") from None
 
 
 def data_label(path: str | Path) -> str:
@@ -124,195 +142,129 @@ def file_sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def load_samples(paths: Sequence[str], weights: Sequence[float] | None = None) -> list[Sample]:
-    """Read, analyse (every built-in rule) and featurise the rows of the given files."""
-    from .model import feature_engine
+def _labels(row: dict) -> dict[str, int]:
+    return {label: int(row[label]) if row.get(label) in (0, 1, True, False) else -1 for label in LABELS}
 
-    engine = feature_engine()
+
+def load_samples(paths: Sequence[str], weights: Sequence[float] | None = None) -> list[Sample]:
+    """Read, analyse and featurise the rows of the given files as ``stoplint check``
+    does with its default options (see linter.pipeline)."""
+    from . import pipeline
+    from .api import Linter, Options
+
+    linter = Linter(Options(use_model=False))
     samples: list[Sample] = []
     for i, path in enumerate(paths):
         weight = float(weights[i]) if weights is not None and i < len(weights) else 1.0
         rows = read_jsonl(path)
         emails = [read_row(r, path) for r in rows]
-        for row, analysis in zip(rows, engine.analyze_many(emails)):
-            labels = {}
-            for label in LABELS:
-                value = row.get(label)
-                labels[label] = int(value) if value in (0, 1, True, False) else -1
+        for row, (_analysis, shown, feats) in zip(rows, pipeline.score_rows(linter, emails)):
             q = row.get("quality")
-            samples.append(
-                Sample(
-                    id=str(row.get("id", row["__line__"])),
-                    file=str(path),
-                    group=f"{path}:{row.get('group') or row.get('id') or row['__line__']}",
-                    feats=features.extract(analysis),
-                    labels=labels,
-                    quality=float(q) if isinstance(q, (int, float)) else None,
-                    pair_id=row.get("pair_id") or None,
-                    weight=weight,
-                    findings=analysis.findings,
-                )
-            )
+            samples.append(Sample(
+                id=str(row.get("id", row["__line__"])), file=str(path),
+                group=f"{path}:{row.get('group') or row.get('id') or row['__line__']}",
+                feats=feats, labels=_labels(row), quality=float(q) if isinstance(q, (int, float)) else None,
+                pair_id=row.get("pair_id") or None, weight=weight, source=i, findings=shown))
     return samples
 
 
 # -- the scikit-learn pipeline -----------------------------------------------------------
+def _fit_signed(X, y, w, signs: np.ndarray, settings: dict) -> tuple[np.ndarray, float]:
+    """A logistic regression whose weights keep the side ``signs`` gives them (+1 not
+    below 0, -1 not above, 0 free): features that come out on the wrong side are
+    dropped and the rest refitted until none does."""
+    active = np.ones(X.shape[1], bool)
+    coef = np.zeros(X.shape[1])
+    while True:
+        lr = LogisticRegression(C=settings["C"], solver="lbfgs", max_iter=5000, tol=settings["tol"],
+                                class_weight=settings["class_weight"])
+        lr.fit(X[:, np.flatnonzero(active)], y, sample_weight=w)
+        coef[:] = 0.0
+        coef[active] = lr.coef_[0]
+        wrong = signs * coef < 0
+        if not wrong.any():
+            return coef, float(lr.intercept_[0])
+        active &= ~wrong
+
+
 class Pipeline:
-    """TF-IDF + scaled dense features + one logistic regression per label."""
+    """TF-IDF + scaled whole-email features + one sign-constrained logistic regression per label."""
 
     def __init__(self, settings: dict | None = None):
         self.settings = {**DEFAULT_SETTINGS, **(settings or {})}
         self.vectorizer: TfidfVectorizer | None = None
-        self.scaler: StandardScaler | None = None
         self.dense_names: list[str] = []
-        self.models: dict[str, LogisticRegression] = {}
-        #: stacking: (coefficient per label in LABELS order, intercept) of the stop logit
-        self.stack: tuple[np.ndarray, float] | None = None
+        self.scale = np.zeros(0)
+        self.coef: dict[str, np.ndarray] = {}
+        self.intercept: dict[str, float] = {}
 
-    def _vectorizer(self, vocabulary=None) -> TfidfVectorizer:
-        lo, hi = self.settings["ngram_range"]
-        return TfidfVectorizer(
-            analyzer=partial(features.ngrams, n_min=lo, n_max=hi),
-            min_df=self.settings["min_df"] if vocabulary is None else 1,
-            vocabulary=vocabulary,
-            sublinear_tf=True,
-            norm="l2",
-            smooth_idf=True,
-            dtype=np.float64,
-        )
+    def weight(self, s: Sample) -> float:
+        return s.weight * (self.settings["extra_weight"] if s.source else 1.0)
 
-    def _dense(self, samples: list[Sample]) -> np.ndarray:
-        return np.array([[s.feats.dense.get(n, 0.0) for n in self.dense_names] for s in samples], dtype=np.float64).reshape(
-            len(samples), len(self.dense_names)
-        )
-
-    def _dense_weights(self) -> np.ndarray:
-        """Each dense feature's weight after standardising: ``dense_weight``, times its
-        group's factor in ``dense_group_weights`` (by the name's prefix, e.g. ``code``)."""
-        groups = self.settings.get("dense_group_weights") or {}
-        return np.array([self.settings["dense_weight"] * groups.get(n.partition(":")[0], 1.0)
-                         for n in self.dense_names])
+    def _raw(self, samples: list[Sample]) -> np.ndarray:
+        return np.array([[s.feats.dense.get(n, 0.0) for n in self.dense_names] for s in samples],
+                        dtype=np.float64).reshape(len(samples), len(self.dense_names))
 
     def _matrix(self, samples: list[Sample], fit: bool = False):
         docs = [s.feats.words for s in samples]
         text = self.vectorizer.fit_transform(docs) if fit else self.vectorizer.transform(docs)
-        dense = self._dense(samples)
+        raw = self._raw(samples)
         if fit:
-            self.scaler = StandardScaler().fit(dense)
-        scaled = self.scaler.transform(dense) * self._dense_weights()
-        return sp.hstack([text, sp.csr_matrix(scaled)], format="csr")
+            spread = raw.std(axis=0)
+            self.scale = np.where(spread > 0, spread, 1.0) / self.settings["dense_weight"]
+        return sp.hstack([text, sp.csr_matrix(raw / self.scale)], format="csc")
 
-    def _fit_models(self, X, samples: list[Sample]) -> None:
-        self.models = {}
-        for label in LABELS:
-            keep = [i for i, s in enumerate(samples) if s.labels[label] >= 0]
-            y = np.array([samples[i].labels[label] for i in keep])
-            w = np.array([samples[i].weight for i in keep])
-            C = (self.settings.get("label_C") or {}).get(label, self.settings["C"])
-            lr = LogisticRegression(C=C, solver="lbfgs", max_iter=10000, tol=1e-10,
-                                    class_weight=self.settings.get("class_weight"))
+    def fit(self, samples: list[Sample], labels: Sequence[str] = LABELS) -> "Pipeline":
+        s = self.settings
+        train = [x for x in samples if self.weight(x) > 0]
+        lo, hi = s["ngram_range"]
+        self.vectorizer = TfidfVectorizer(analyzer=partial(features.ngrams, n_min=lo, n_max=hi), min_df=s["min_df"],
+                                          max_features=s["max_vocab"], sublinear_tf=True, norm="l2", smooth_idf=True,
+                                          dtype=np.float64)
+        prefixes = FEATURE_SETS[s["features"]]
+        self.dense_names = sorted({k for x in train for k in x.feats.dense if features.sign(k) and k.startswith(prefixes)})
+        X = self._matrix(train, fit=True)
+        n_text = X.shape[1] - len(self.dense_names)
+        signs = np.array([0] * n_text + [features.sign(n) for n in self.dense_names])
+        for label in labels:
+            keep = [i for i, x in enumerate(train) if x.labels[label] >= 0]
+            y = np.array([train[i].labels[label] for i in keep])
             if len(set(y.tolist())) < 2:
                 raise DataError(f"label {label!r} has only one value in the training data")
-            lr.fit(X[keep], y, sample_weight=w)
-            self.models[label] = lr
-
-    def fit(self, samples: list[Sample]) -> "Pipeline":
-        self.dense_names = sorted({k for s in samples for k in s.feats.dense})
-        # 1. every n-gram seen in min_df emails, to find the ones that matter
-        self.vectorizer = self._vectorizer()
-        X = self._matrix(samples, fit=True)
-        self._fit_models(X, samples)
-        vocab = self.vectorizer.get_feature_names_out()
-        n_text = len(vocab)
-        importance = np.max(np.abs(np.vstack([self.models[l].coef_[0][:n_text] for l in LABELS])), axis=0)
-        order = sorted(range(n_text), key=lambda i: (-round(float(importance[i]), 12), vocab[i]))
-        kept = sorted(vocab[i] for i in order[: self.settings["max_vocab"]])
-        # 2. the pruned vocabulary, refitted
-        self.vectorizer = self._vectorizer(vocabulary=kept)
-        X = self._matrix(samples, fit=True)
-        self._fit_models(X, samples)
-        # 3. the stop logit from every label model's logit (stacking)
-        self.stack = self._fit_stack(samples) if self.settings.get("stack") else None
+            w = np.array([self.weight(train[i]) for i in keep])
+            self.coef[label], self.intercept[label] = _fit_signed(X[keep], y, w, signs, s)
         return self
 
-    def _fit_stack(self, samples: list[Sample]) -> tuple[np.ndarray, float] | None:
-        """A logistic regression of ``stop`` on the four label models' logits, each logit
-        out-of-fold (inner folds grouped by source, like the outer ones).  A linear
-        function of linear models is linear, so it is folded into the exported stop
-        weights: the model file and the numpy scorer do not change.  None when the
-        data are too small for inner folds."""
-        groups = [s.group for s in samples]
-        k = min(self.settings["cv_folds"], len(set(groups)))
-        if k < 2:
-            return None
-        inner = {**self.settings, "stack": False}
-        Z = np.zeros((len(samples), len(LABELS)))
-        for tr, te in GroupKFold(n_splits=k).split(samples, groups=groups):
-            try:
-                pipe = _BasePipeline(inner).fit([samples[i] for i in tr])
-            except DataError:  # a label with one value in an inner fold
-                return None
-            Z[te] = pipe.logits(pipe._matrix([samples[i] for i in te]), stacked=False)
-        keep = [i for i, s in enumerate(samples) if s.labels["stop"] >= 0]
-        y = np.array([samples[i].labels["stop"] for i in keep])
-        w = np.array([samples[i].weight for i in keep])
-        lr = LogisticRegression(C=self.settings["stack_C"], solver="lbfgs", max_iter=10000, tol=1e-10)
-        lr.fit(Z[keep], y, sample_weight=w)
-        return lr.coef_[0].copy(), float(lr.intercept_[0])
-
-    def _stop_weights(self) -> tuple[np.ndarray, float]:
-        """The stop model's (coefficients, intercept), with the stacking folded in."""
-        if self.stack is None:
-            return self.models["stop"].coef_[0], float(self.models["stop"].intercept_[0])
-        a, b = self.stack
-        coef = sum(a[j] * self.models[l].coef_[0] for j, l in enumerate(LABELS))
-        return coef, float(b + sum(a[j] * self.models[l].intercept_[0] for j, l in enumerate(LABELS)))
-
-    def logits(self, X, stacked: bool = True) -> np.ndarray:
-        out = np.column_stack([self.models[l].decision_function(X) for l in LABELS])
-        if stacked and self.stack is not None:
-            coef, intercept = self._stop_weights()
-            out[:, 0] = X @ coef + intercept
-        return out
+    def logits(self, samples: list[Sample]) -> np.ndarray:
+        """(n, fitted labels) logits, in LABELS order."""
+        X = self._matrix(samples).tocsr()
+        return np.column_stack([X @ self.coef[l] + self.intercept[l] for l in LABELS if l in self.coef])
 
     def predict_proba(self, samples: list[Sample]) -> np.ndarray:
-        """(n, len(LABELS)) probabilities, in LABELS order."""
-        z = self.logits(self._matrix(samples))
-        return 1.0 / (1.0 + np.exp(-z))
+        return 1.0 / (1.0 + np.exp(-self.logits(samples)))
+
+    def calibrate(self, a: float, b: float) -> None:
+        """Make the stop logit ``a × logit + b`` (a linear map, folded into the weights)."""
+        self.coef["stop"] = a * self.coef["stop"]
+        self.intercept["stop"] = a * self.intercept["stop"] + b
 
     def export(self, meta: dict) -> dict:
         vocab = [str(t) for t in self.vectorizer.get_feature_names_out()]
         n_text = len(vocab)
-        dw = self._dense_weights()
-        coef = {l: self.models[l].coef_[0] for l in LABELS}
-        intercept = {l: self.models[l].intercept_[0] for l in LABELS}
-        coef["stop"], intercept["stop"] = self._stop_weights()
-        stacking = None
-        if self.stack is not None:
-            stacking = {"coefficients": dict(zip(LABELS, _r(self.stack[0]))), "intercept": _f(self.stack[1])}
         return {
             "format": FORMAT,
             "labels": list(LABELS),
             "analyzer": {**features.DEFAULT_ANALYZER, "ngram_range": list(self.settings["ngram_range"])},
             "vocabulary": vocab,
             "idf": _r(self.vectorizer.idf_),
-            "dense": {
-                "names": self.dense_names,
-                "mean": _r(self.scaler.mean_),
-                "scale": _r(self.scaler.scale_ / dw),
-            },
-            "weights": {l: {"text": _r(coef[l][:n_text]), "dense": _r(coef[l][n_text:])} for l in LABELS},
-            "intercepts": {l: _f(intercept[l]) for l in LABELS},
-            "stacking": stacking,
+            "dense": {"names": self.dense_names, "mean": [0.0] * len(self.dense_names), "scale": _r(self.scale)},
+            "weights": {l: {"text": _r(self.coef[l][:n_text]), "dense": _r(self.coef[l][n_text:])} for l in LABELS},
+            "intercepts": {l: _f(self.intercept[l]) for l in LABELS},
             "threshold": self.settings["threshold"],
             "warning_at": self.settings["warning_at"],
             "settings": self.settings,
             **meta,
         }
-
-
-#: inner fits of the stacking use the plain class, whatever subclass the caller uses
-_BasePipeline = Pipeline
 
 
 def _f(x: float) -> float:
@@ -323,30 +275,90 @@ def _r(values) -> list[float]:
     return [_f(v) for v in np.asarray(values).ravel()]
 
 
-# -- evaluation ---------------------------------------------------------------------------
-def cross_val_probs(samples: list[Sample], settings: dict | None = None, folds: int | None = None,
-                    eval_mask: Sequence[bool] | None = None, train_mask: Sequence[bool] | None = None) -> np.ndarray:
-    """Out-of-fold probabilities, folds grouped by source.
-
-    Only samples in ``eval_mask`` are split into folds and predicted; samples outside
-    it (another file) join every training fold, unless ``train_mask`` leaves them out.
-    """
-    settings = {**DEFAULT_SETTINGS, **(settings or {})}
-    n = len(samples)
-    eval_mask = np.ones(n, bool) if eval_mask is None else np.asarray(eval_mask, bool)
-    train_mask = np.ones(n, bool) if train_mask is None else np.asarray(train_mask, bool)
-    idx = np.flatnonzero(eval_mask)
+# -- choosing the settings inside the training data ------------------------------------------
+def splits(samples: list[Sample], repeats: int, folds: int, seed: int) -> list[list[np.ndarray]]:
+    """Per repeat, the folds (sample indices) of the first file's labelled rows, whole
+    sources per fold, stratified on ``stop``, shuffled by ``seed + repeat``."""
+    idx = np.array([i for i, s in enumerate(samples) if s.source == 0 and s.labels["stop"] >= 0])
     groups = [samples[i].group for i in idx]
-    k = min(folds or settings["cv_folds"], len(set(groups)))
-    probs = np.full((n, len(LABELS)), np.nan)
-    for tr, te in GroupKFold(n_splits=k).split(idx, groups=groups):
-        held = set(idx[te].tolist())
-        train = [s for i, s in enumerate(samples) if i not in held and train_mask[i]]
-        pipe = Pipeline(settings).fit(train)
-        probs[idx[te]] = pipe.predict_proba([samples[i] for i in idx[te]])
-    return probs
+    y = [samples[i].labels["stop"] for i in idx]
+    k = min(folds, len(set(groups)))
+    if k < 2:
+        return []
+    return [[idx[te] for _, te in StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed + r).split(idx, y, groups)]
+            for r in range(repeats)]
 
 
+def out_of_fold(samples: list[Sample], settings: dict, folds: list[np.ndarray]) -> np.ndarray:
+    """Stop logits of the rows in ``folds``, each from a model fitted without its fold."""
+    out = np.full(len(samples), np.nan)
+    for test in folds:
+        held = set(test.tolist())
+        pipe = Pipeline(settings).fit([s for i, s in enumerate(samples) if i not in held], labels=("stop",))
+        out[test] = pipe.logits([samples[i] for i in test])[:, 0]
+    return out
+
+
+def ranking(samples: list[Sample], scores: np.ndarray) -> tuple[float, float]:
+    """(stop ROC AUC, Spearman with 5 − quality) of the rows with a score."""
+    rows = [i for i in range(len(samples)) if not math.isnan(scores[i])]
+    y = [samples[i].labels["stop"] for i in rows]
+    auc = roc_auc_score(y, scores[rows]) if len(set(y)) == 2 else float("nan")
+    rated = [i for i in rows if samples[i].quality is not None]
+    rho = spearmanr(scores[rated], [5 - samples[i].quality for i in rated]).statistic if len(rated) > 2 else float("nan")
+    return float(auc), float(rho)
+
+
+def select(samples: list[Sample], settings: dict | None = None, log=None) -> dict:
+    """Choose the settings by repeated grouped CV inside ``samples`` (:data:`SEARCH`,
+    on the sum of stop ROC AUC and Spearman with 5 − quality); calibrate and set
+    ``warning_at`` from the chosen settings' out-of-fold logits.  Returns the settings,
+    the calibration and what the choice saw (``table``); the given settings alone when
+    the data are too small to split."""
+    chosen = {**DEFAULT_SETTINGS, **(settings or {})}
+    cut = splits(samples, SELECTION["repeats"], SELECTION["folds"], SELECTION["seed"])
+    if not cut:
+        return {"settings": chosen, "calibration": (1.0, 0.0), "table": []}
+    seen: dict[tuple, tuple[float, list[np.ndarray]]] = {}
+    table = []
+
+    def trial(settings: dict) -> tuple[float, list[np.ndarray]]:
+        key = tuple(settings[k] for k, _ in SEARCH)
+        if key not in seen:
+            oof = [out_of_fold(samples, settings, folds) for folds in cut]
+            auc, rho = np.array([ranking(samples, o) for o in oof]).mean(axis=0)
+            seen[key] = (auc + rho, oof)
+            table.append({**{k: settings[k] for k, _ in SEARCH}, "stop_auc": _f(auc), "spearman": _f(rho)})
+            if log:
+                log(f"  {table[-1]}")
+        return seen[key]
+
+    for knob, values in SEARCH:
+        if knob == "dense_weight" and chosen["features"] == "words":
+            continue
+        best = max(values, key=lambda v: (trial({**chosen, knob: v})[0], -values.index(v)))
+        chosen = {**chosen, knob: best}
+    a, b, warning_at = _calibration(samples, trial(chosen)[1])
+    return {"settings": {**chosen, "warning_at": warning_at}, "calibration": (a, b), "table": table}
+
+
+def _calibration(samples: list[Sample], oof: list[np.ndarray]) -> tuple[float, float, float]:
+    """Platt scaling of the pooled out-of-fold logits, and the lowest P(stop) (in steps
+    of 0.05) that at most ``good_warned`` of the good emails reach."""
+    rows = [(o[i], samples[i]) for o in oof for i in range(len(samples)) if not math.isnan(o[i])]
+    z = np.array([[r[0]] for r in rows])
+    y = np.array([r[1].labels["stop"] for r in rows])
+    lr = LogisticRegression(C=1e4, solver="lbfgs", max_iter=5000, tol=1e-10).fit(z, y)
+    a, b = float(lr.coef_[0][0]), float(lr.intercept_[0])
+    good = np.array([a * r[0] + b for r in rows if r[1].quality is not None and r[1].quality >= GOOD_QUALITY])
+    p = 1.0 / (1.0 + np.exp(-good))
+    for t in np.arange(0.5, 0.995, 0.05):
+        if not len(p) or (p >= t).mean() <= SELECTION["good_warned"]:
+            return a, b, round(float(t), 2)
+    return a, b, 0.99
+
+
+# -- evaluation ---------------------------------------------------------------------------
 def evaluate(samples: list[Sample], scores: np.ndarray, threshold: float = 0.5) -> dict:
     """Metrics of probabilities (n, len(LABELS)) against the samples' labels."""
     out: dict = {"n": len(samples), "labels": {}}
@@ -394,7 +406,7 @@ def good_flag_share(samples: list[Sample], stop: np.ndarray | None, threshold: f
     good = [i for i, s in enumerate(samples) if s.quality is not None and s.quality >= GOOD_QUALITY]
     flagged_rules = flagged_all = 0
     for i in good:
-        by_rules = any(f.severity in ("warning", "error") and not f.code.startswith("M") for f in samples[i].findings)
+        by_rules = any(f.severity in ("warning", "error") and features.is_evidence(f) for f in samples[i].findings)
         by_model = stop is not None and model_severity in ("warning", "error") and stop[i] >= threshold
         flagged_rules += by_rules
         flagged_all += by_rules or by_model
@@ -407,51 +419,53 @@ def good_flag_share(samples: list[Sample], stop: np.ndarray | None, threshold: f
 
 
 def rules_scores(samples: list[Sample]) -> np.ndarray:
-    """The rules-only score (``--no-model``) as 0-1 figures in LABELS order."""
-    from .scoring import combine
+    """The rules-only scores (``--no-model``) as 0-1 figures in LABELS order."""
+    from .scoring import rules_score
 
     out = np.zeros((len(samples), len(LABELS)))
     for i, s in enumerate(samples):
-        out[i, 0] = combine(s.findings) / 100
-        for j, label in enumerate(LABELS[1:], 1):
-            out[i, j] = combine(f for f in s.findings if f.family == label) / 100
+        score, families = rules_score([f for f in s.findings if features.is_evidence(f)])
+        out[i] = [score / 100] + [families[label] / 100 for label in LABELS[1:]]
     return out
 
 
 # -- training --------------------------------------------------------------------------------
 def train(paths: Sequence[str], weights: Sequence[float] | None = None, settings: dict | None = None,
           cv: bool = True, log=None) -> dict:
-    """Train on the files and return the model file's content (a dict)."""
+    """Train on the files and return the model file's content (a dict).  With ``cv``
+    the settings are chosen by grouped CV inside the data (see :func:`select`)."""
     from .versions import rules_version
 
-    settings = {**DEFAULT_SETTINGS, **(settings or {})}
     samples = load_samples(paths, weights)
     if not samples:
         raise DataError("no training rows")
-    pipe = Pipeline(settings).fit(samples)
-    metrics: dict = {}
-    if cv:
-        probs = cross_val_probs(samples, settings)
-        metrics["cross_validation"] = {"folds": "grouped by source", "all": evaluate(samples, probs, settings["threshold"])}
-        for path in paths:
-            mask = [s.file == str(path) for s in samples]
-            sub = [s for s, m in zip(samples, mask) if m]
-            metrics["cross_validation"][data_label(path)] = evaluate(sub, probs[np.array(mask)], settings["threshold"])
-        if log:
-            log(format_metrics(metrics["cross_validation"]["all"], "grouped cross-validation, all rows"))
+    pipe = fit_model(samples, settings, cv, log)
+    meta = _meta(paths, weights, samples, sklearn.__version__, rules_version())
+    # what the choice saw: mean inner-CV figures per setting (they flatter the chosen one;
+    # the nested figures are benchmarks/detection.py's)
+    meta["metrics"] = {"selection": pipe.selection} if pipe.selection else {}
+    return pipe.export(meta)
+
+
+def fit_model(samples: list[Sample], settings: dict | None = None, cv: bool = True, log=None) -> Pipeline:
+    """The model as ``train`` makes it: settings chosen and calibrated when ``cv``."""
+    choice = select(samples, settings, log) if cv else {"settings": {**DEFAULT_SETTINGS, **(settings or {})},
+                                                        "calibration": (1.0, 0.0), "table": []}
+    pipe = Pipeline(choice["settings"]).fit(samples)
+    pipe.calibrate(*choice["calibration"])
+    pipe.selection = choice["table"]
+    return pipe
+
+
+def _meta(paths, weights, samples, sklearn_version: str, rules: str) -> dict:
     data_files = [
         {"name": data_label(p), "sha256": file_sha256(p), "rows": sum(1 for s in samples if s.file == str(p)),
-         "weight": float(weights[i]) if weights is not None and i < len(weights) else 1.0}
+         "weight": float(weights[i]) if weights and i < len(weights) else 1.0}
         for i, p in enumerate(paths)
     ]
     digest = hashlib.sha256("".join(d["sha256"] for d in data_files).encode()).hexdigest()
-    meta = {
-        "training_data": {"files": data_files, "sha256": digest},
-        "sklearn_version": sklearn.__version__,
-        "rules_version": rules_version(),
-        "metrics": metrics,
-    }
-    return pipe.export(meta)
+    return {"training_data": {"files": data_files, "sha256": digest}, "sklearn_version": sklearn_version,
+            "rules_version": rules}
 
 
 def dumps(model: dict) -> str:
@@ -514,4 +528,5 @@ def evaluate_files(paths: Sequence[str], model_path: str | None = None, use_mode
         "files": [str(p) for p in paths],
         "metrics": metrics,
         "good_emails": {"good": good["good"], "flagged": flagged or 0.0},
+        "rows": [{"file": data_label(s.file), "id": s.id, "score": round(100 * float(p))} for s, p in zip(samples, scores[:, 0])],
     }

@@ -27,6 +27,15 @@ Our award-winning platform offers best-in-class features. Do you have 15 minutes
 Best,
 Rob
 """
+SIGNED_OFF = """Subject: your returns page
+
+Hi Priya,
+
+Your refunds page now promises money back within two days. Is the warehouse keeping up?
+
+Best regards and cheers,
+Tom
+"""
 GOOD = """Subject: refunds page vs. warehouse staffing
 
 Hi Priya,
@@ -68,16 +77,17 @@ def test_numpy_scorer_equals_sklearn_pipeline_on_every_email(trained):
 
 
 def test_lint_time_features_equal_training_features(trained):
-    """The linter (reading the email as a user's file) scores what training saw."""
+    """The linter, reading the row saved as a .txt file, scores what training saw."""
     from linter import Linter, Options
-    from linter.training import email_source, read_jsonl
+    from linter.pipeline import row_source
+    from linter.training import read_jsonl
 
     samples, _, model = trained
     linter = Linter(Options())
     linter.model = model
     rows = read_jsonl(DATA[0])[:40]
     for row, s in zip(rows, samples):
-        res = linter.lint_text(email_source(row), path="row", ext="")[0]
+        res = linter.lint_text(row_source(row), path="row.txt")[0]
         assert res.model == {k: round(v, 4) for k, v in model.probabilities(s.feats).items()}, row.get("id")
 
 
@@ -112,7 +122,9 @@ def test_shipped_model_file_is_plain_json_with_its_provenance():
     names = [f["name"] for f in data["training_data"]["files"]]
     assert names == ["corpus/train.jsonl", "data/train.jsonl"]
     assert "/" not in json.dumps(data["training_data"]).replace("corpus/train", "").replace("data/train", "")
-    assert data["metrics"]["cross_validation"]["corpus/train.jsonl"]["labels"]["stop"]["roc_auc"] > 0.5
+    assert {row["features"] for row in data["metrics"]["selection"]} == {"words", "rules", "rubric"}
+    assert all(row["stop_auc"] > 0.5 for row in data["metrics"]["selection"])
+    assert not any(name.startswith("code:M") for name in data["dense"]["names"])
     assert MODEL_FILE.stat().st_size < 400_000
 
 
@@ -133,7 +145,8 @@ def test_bad_email_gets_the_model_finding_and_score():
     assert len(q900) == 1
     f = q900[0]
     assert (f["severity"], f["category"], f["line"], f["column"]) == ("warning", "quit", 1, 1)
-    assert f["message"].startswith("Reads as a whole like an email a busy buyer quits (P(stop) ")
+    assert f["message"].startswith("Reads as a whole like an email a busy buyer quits: most from ")
+    assert "P(stop)" not in f["message"] and "=" not in f["message"]
     assert result["score"] == round(100 * result["model"]["stop"]) and result["score"] >= 85
     assert set(result["model"]) == {"stop", "templated", "seller_centric", "generic"}
     assert result["categories"] == {k: round(100 * result["model"][k]) for k in ("templated", "seller_centric", "generic")}
@@ -182,14 +195,38 @@ def test_contributions_name_ngrams_with_their_lines():
             if span["end_line"] == span["line"]:
                 line = lines[span["line"] - 1]
                 assert line[span["column"] - 1 : span["end_column"] - 1] == span["text"]
-    rules = [c for c in res.contributions if c["kind"] == "rules" and c["name"] != "rules:score"]
-    assert all(c["feature"].endswith(f"rule hits ({c['value']})") for c in rules)
+
+def test_contributions_keep_their_rubric_side():
+    """A rule hit never lowers the score and a good sign never raises it; nothing from
+    the sign-off is named."""
+    from linter import Linter, Options, features
+
+    for text, signoff_line in ((BAD, 9), (GOOD, 9), (SIGNED_OFF, 7)):
+        assert text.splitlines()[signoff_line - 1].startswith(("Best", "Tom"))
+        res = Linter(Options()).lint_text(text, path="a.txt")[0]
+        assert res.contributions
+        for c in res.contributions:
+            assert features.sign(c["name"]) * c["weight"] >= 0, c
+            assert all(span["line"] < signoff_line for span in c.get("spans", [])), c
+
+
+def test_explanation_is_in_the_writers_words():
+    from linter import Linter, Options
+
+    res = Linter(Options()).lint_text(BAD, path="a.txt")[0]
+    assert [c for c in res.contributions if c["weight"] > 0]
+    for c in res.contributions:
+        assert not any(raw in c["feature"] for raw in ("=", "P(stop)", "_", "text:", "metric:", "rules:")), c
+    rules = [c for c in res.contributions if c["kind"] in ("code", "rules")]
+    assert rules and all(c["weight"] > 0 and "finding" in c["feature"] and "(line" in c["feature"] for c in rules)
+    grams = [c["feature"] for c in res.contributions if c["kind"] == "ngram"]
+    assert grams and not any("<num>" in g or "<name>" in g for g in grams)  # the words as written
 
 
 def test_explain_prints_the_breakdown():
     proc = run_cli("check", "--explain", "-", input=BAD)
-    assert "what moved the score:" in proc.stdout
-    assert "rule hits (" in proc.stdout
+    assert "what raised the score:" in proc.stdout
+    assert "findings, lines about you rather than the reader (line" in proc.stdout
 
 
 def test_middling_probability_is_only_a_suggestion():

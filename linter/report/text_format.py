@@ -65,9 +65,13 @@ def _summary_line(res) -> str:
 
 
 def _contributions(res) -> list[str]:
-    lines = ["  what moved the score:"]
-    for c in res.contributions:
-        lines.append(f"    {c['weight']:+.2f}  {c['feature']}")
+    """What raised the score, then what kept it down, strongest first."""
+    lines = []
+    for title, part in (("what raised the score:", [c for c in res.contributions if c["weight"] > 0]),
+                        ("what kept it down:", [c for c in reversed(res.contributions) if c["weight"] < 0])):
+        if part:
+            lines.append(f"  {title}")
+            lines.extend(f"    - {c['feature']}" for c in part)
     return lines
 
 
