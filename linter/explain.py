@@ -21,12 +21,13 @@ TOP_UP, TOP_DOWN = 8, 4
 #: How many reasons the model's finding names.
 REASONS = 3
 
+#: What a rule family's hits are to the writer (one, several); ``score`` is all of them.
 _FAMILY = {
-    "templated": "stock lines that could go to anyone",
-    "seller_centric": "lines about you rather than the reader",
-    "generic": "vague lines that could be about any business",
-    "quit": "claims or form a buyer doubts",
-    "score": "all of them together",
+    "templated": ("stock line that could go to anyone", "stock lines that could go to anyone"),
+    "seller_centric": ("line about you rather than the reader", "lines about you rather than the reader"),
+    "generic": ("vague line that could be about any business", "vague lines that could be about any business"),
+    "quit": ("claim or form a buyer doubts", "claims or forms a buyer doubts"),
+    "score": ("finding above", "findings above, together"),
 }
 _PHRASES = {
     "text:self_only_share": "sentences only about you or your company; turn them to the reader",
@@ -108,8 +109,8 @@ class Explanation:
             item["feature"] = f"{key}: {self.messages.get(key, key)}{_lines(lines)}"
         elif kind == "rules":
             hits = [f for f in self.evidence if key in ("score", f.family)]
-            count = f"{len(hits)} finding{'s' if len(hits) != 1 else ''}"
-            item["feature"] = f"{count}, {_FAMILY[key]}{_lines([f.line for f in hits])}"
+            noun = _FAMILY[key][len(hits) != 1]
+            item["feature"] = f"{len(hits)} {noun}{_lines([f.line for f in hits])}"
         elif name in _PHRASES:
             spans = self.feats.where.get(name, [])
             lines = [self.analysis.email.position(s, e)[2] for s, e in spans]

@@ -218,7 +218,7 @@ def test_explanation_is_in_the_writers_words():
     for c in res.contributions:
         assert not any(raw in c["feature"] for raw in ("=", "P(stop)", "_", "text:", "metric:", "rules:")), c
     rules = [c for c in res.contributions if c["kind"] in ("code", "rules")]
-    assert rules and all(c["weight"] > 0 and "finding" in c["feature"] and "(line" in c["feature"] for c in rules)
+    assert rules and all(c["weight"] > 0 and c["feature"][0].isdigit() and "(line" in c["feature"] for c in rules)
     grams = [c["feature"] for c in res.contributions if c["kind"] == "ngram"]
     assert grams and not any("<num>" in g or "<name>" in g for g in grams)  # the words as written
 
@@ -226,7 +226,7 @@ def test_explanation_is_in_the_writers_words():
 def test_explain_prints_the_breakdown():
     proc = run_cli("check", "--explain", "-", input=BAD)
     assert "what raised the score:" in proc.stdout
-    assert "findings, lines about you rather than the reader (line" in proc.stdout
+    assert "lines about you rather than the reader (line" in proc.stdout
 
 
 def test_middling_probability_is_only_a_suggestion():
@@ -265,3 +265,33 @@ def test_wrong_format_is_refused():
 
     with pytest.raises(ModelError, match="not a stoplint model file"):
         Model({"format": "pickle"})
+
+
+FILLED = """Subject: your refunds page
+
+Hi {name},
+
+Your refunds page now promises money back within two days, and your Leeds job board lists four open picker roles. Would a one-page sketch of how Harbor handled it be useful?
+
+Tom
+"""
+
+
+def test_a_merge_field_defect_is_shown_but_never_stop_evidence(tmp_path):
+    """`[First Name]` left in a .txt file is an M101 error the writer sees; the STOP
+    score does not count it, with or without the model."""
+    from linter import Linter, Options, features
+
+    left, filled = tmp_path / "left.txt", tmp_path / "filled.txt"
+    left.write_text(FILLED.format(name="[First Name]"), encoding="utf-8")
+    filled.write_text(FILLED.format(name="Priya"), encoding="utf-8")
+    proc = run_cli("check", "--no-model", "--format", "json", str(left), str(filled))
+    files = {Path(f["path"]).name: f for f in json.loads(proc.stdout)["files"]}
+    assert [(f["code"], f["severity"]) for f in files["left.txt"]["findings"]] == [("M101", "error")]
+    assert files["left.txt"]["score"] == files["filled.txt"]["score"] == 0
+    linter = Linter(Options())
+    res = linter.lint_file(str(left))[0]
+    assert "M101" in [f.code for f in res.findings]
+    assert not any(n.startswith("code:M") for n in linter.model.dense_names)
+    assert not any(c["name"].startswith("code:M") for c in res.contributions)
+    assert res.score < 50
