@@ -9,6 +9,8 @@ listed as raising the score is always something to change.
 
 from __future__ import annotations
 
+import functools
+from itertools import islice
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -76,12 +78,16 @@ class Explanation:
         self.prediction = prediction
         self.messages = messages
 
+    @functools.cached_property
+    def _shown(self) -> list[dict[str, Any]]:
+        items = self.prediction.contributions
+        up = islice(filter(None, (self._describe(n, w) for n, w in items if w > 0)), TOP_UP)
+        down = list(islice(filter(None, (self._describe(n, w) for n, w in reversed(items) if w < 0)), TOP_DOWN))
+        return list(up) + down[::-1]
+
     def contributions(self) -> list[dict[str, Any]]:
         """The strongest contributions up (at most TOP_UP) and down (TOP_DOWN), described."""
-        items = self.prediction.contributions
-        up = [d for d in (self._describe(n, w) for n, w in items if w > 0) if d][:TOP_UP]
-        down = [d for d in (self._describe(n, w) for n, w in reversed(items) if w < 0) if d][:TOP_DOWN]
-        return up + down[::-1]
+        return [dict(c) for c in self._shown]
 
     def finding(self, rule, severe: bool) -> Finding:
         """The model's finding over the whole email, naming what raised the score most."""
