@@ -63,7 +63,7 @@ def fingerprint(paths: list[Path]) -> str:
 
 
 def _to_json(s) -> dict:
-    d = {k: getattr(s, k) for k in ("id", "file", "group", "labels", "quality", "pair_id", "weight", "source")}
+    d = {k: getattr(s, k) for k in ("id", "file", "group", "labels", "quality", "pair_id", "weight", "source", "fragment")}
     d["tokens"] = [list(t) for t in s.feats.tokens]
     d["dense"] = s.feats.dense
     d["findings"] = [[f.code, f.family, f.severity] for f in s.findings]
@@ -115,7 +115,7 @@ def through_check(linter, model_data: dict, rows: dict[str, dict], test: list) -
     scores, warned = [], []
     for s in test:
         res = linter.lint_text(row_source(rows[s.id]), path=f"{s.id}.txt")[0]
-        scores.append(res.score / 100)
+        scores.append(np.nan if res.score is None else res.score / 100)  # a fragment has no score
         warned.append(any(f.severity in ("warning", "error") and not f.code.startswith("M") for f in res.findings))
     return np.array(scores), warned
 

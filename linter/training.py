@@ -101,6 +101,8 @@ class Sample:
     source: int = 0
     #: what a default ``stoplint check`` shows of the email (the model's finding aside)
     findings: list = field(default_factory=list, repr=False)
+    #: a piece of an email (no sentence of its own): ``check`` gives it no score
+    fragment: bool = False
 
 
 # -- data ----------------------------------------------------------------------------
@@ -158,13 +160,14 @@ def load_samples(paths: Sequence[str], weights: Sequence[float] | None = None) -
         weight = float(weights[i]) if weights is not None and i < len(weights) else 1.0
         rows = read_jsonl(path)
         emails = [read_row(r, path) for r in rows]
-        for row, (_analysis, shown, feats) in zip(rows, pipeline.score_rows(linter, emails)):
+        for row, (analysis, shown, feats) in zip(rows, pipeline.score_rows(linter, emails)):
             q = row.get("quality")
             samples.append(Sample(
                 id=str(row.get("id", row["__line__"])), file=str(path),
                 group=f"{path}:{row.get('group') or row.get('id') or row['__line__']}",
                 feats=feats, labels=_labels(row), quality=float(q) if isinstance(q, (int, float)) else None,
-                pair_id=row.get("pair_id") or None, weight=weight, source=i, findings=shown))
+                pair_id=row.get("pair_id") or None, weight=weight, source=i, findings=shown,
+                fragment=analysis.email.fragment))
     return samples
 
 
@@ -520,6 +523,7 @@ def evaluate_files(paths: Sequence[str], model_path: str | None = None, use_mode
         scores = np.array([[model.probabilities(s.feats)[l] for l in LABELS] for s in samples])
         scorer = f"model {Path(model_path).name}" if model_path else "the shipped model"
         threshold = model.threshold
+    scores[[s.fragment for s in samples]] = np.nan  # as check: a fragment has no score
     metrics = evaluate(samples, scores, threshold)
     good = good_flag_share(samples, None if model is None else scores[:, 0], threshold=model.warning_at if model else 1.0)
     flagged = good["flagged_with_model"] if model is not None else good["flagged_rules_only"]
@@ -528,5 +532,6 @@ def evaluate_files(paths: Sequence[str], model_path: str | None = None, use_mode
         "files": [str(p) for p in paths],
         "metrics": metrics,
         "good_emails": {"good": good["good"], "flagged": flagged or 0.0},
-        "rows": [{"file": data_label(s.file), "id": s.id, "score": round(100 * float(p))} for s, p in zip(samples, scores[:, 0])],
+        "rows": [{"file": data_label(s.file), "id": s.id, "score": None if s.fragment else round(100 * float(p))}
+                 for s, p in zip(samples, scores[:, 0])],
     }
