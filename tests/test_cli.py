@@ -197,3 +197,17 @@ def test_empty_input_and_fragments_get_no_score_and_no_q900(cli, tmp_path):
     assert isinstance(files["short.txt"]["score"], int)  # a short email is still an email
     piped = cli("check", "--format", "json", "--max-score", "60", input="")
     assert piped.returncode == 0 and json.loads(piped.stdout)["files"][0]["score"] is None
+
+
+def test_whole_emails_without_a_sentence_mark_still_get_a_score(cli, tmp_path):
+    """A subject line, twenty words or a sentence inside Markdown emphasis make an email,
+    not a snippet: each of these must get a STOP score, never null."""
+    (tmp_path / "subject.txt").write_text("Subject: Tulsa returns\n\nHi Dana,\n")
+    words = " ".join(["our platform helps teams like yours grow faster"] * 3)
+    (tmp_path / "unpunctuated.txt").write_text(f"Hi Dana\n\n{words}\n\nthanks\n")
+    (tmp_path / "emphasis.txt").write_text("*Hi Dana,*\n\n*We help shops grow.*\n")
+    (tmp_path / "snippet.txt").write_text("Hi Dana,\n")
+    proc = cli("check", "--format", "json", "--fail-on", "never", str(tmp_path))
+    files = {f["path"][len(str(tmp_path)) + 1:]: f["score"] for f in json.loads(proc.stdout)["files"]}
+    assert all(isinstance(files[n], int) for n in ("subject.txt", "unpunctuated.txt", "emphasis.txt")), files
+    assert files["snippet.txt"] is None

@@ -68,25 +68,30 @@ def read_bytes(path: str, data: bytes, ext: str | None = None) -> list[Email]:
 
 def _marked(path: str, emails: list[Email]) -> list[Email]:
     for email in emails:
-        email.fragment = email.row is None and is_fragment(path, email.text)
+        email.fragment = email.row is None and email.subject_range is None and is_fragment(path, email.text)
     return emails
 
 
 #: Folders that hold pieces of emails, not emails (as ``_name`` files are partials in Jekyll or Sass).
 PARTIAL_FOLDERS = frozenset(("partials", "partial", "snippets", "snippet", "includes", "_includes", "components", "fragments"))
-#: A sentence ends with . ? ! or … after a word; "Hi {{ first_name }}," has none.
-_SENTENCE_END = re.compile(r"\w[\"')\]’”]*[.?!…](?:\s|$)")
+#: A sentence ends with . ? ! or … after a word (closing quotes, brackets and Markdown
+#: emphasis may follow); "Hi {{ first_name }}," has none.
+_SENTENCE_END = re.compile(r"\w[\"')\]’”*_]*[.?!…][\"')\]’”*_]*(?:\s|$)")
+#: A text this long is an email even with no sentence mark; a snippet is a line or two.
+SNIPPET_MAX_WORDS = 20
 
 
 def is_fragment(path: str, text: str) -> bool:
     """A piece of an email rather than an email: nothing to read, a partial by its place
-    (``_name.j2``, a ``partials/``, ``snippets/`` or ``includes/`` folder), or no sentence of its own."""
+    (``_name.j2``, a ``partials/``, ``snippets/`` or ``includes/`` folder), or a short
+    snippet with no sentence of its own.  (A text with a ``Subject:`` line is an email:
+    the caller asks only about texts without one.)"""
     if not text.strip():
         return True
     parts = _repository_parts(path)
     if parts[-1].startswith("_") or any(p in PARTIAL_FOLDERS for p in parts[:-1]):
         return True
-    return _SENTENCE_END.search(text) is None
+    return _SENTENCE_END.search(text) is None and len(text.split()) < SNIPPET_MAX_WORDS
 
 
 def _repository_parts(path: str) -> list[str]:
