@@ -132,7 +132,8 @@ class Linter:
             findings = [f for f in findings if not any(matches_selector(f.code, f.family, c) for c in flat)]
         return apply_suppressions(email, findings, self.options.report_unused_suppressions)
 
-    def fails(self, res: FileResult) -> bool:
+    def fails(self, res: FileResult, baseline_score: int | None = None) -> bool:
+        """Whether ``res`` fails the gate; with a ``baseline_score`` the score may reach that but not rise."""
         if res.error is not None:
             return True
         threshold = self.options.fail_on
@@ -140,7 +141,10 @@ class Linter:
             bar = Severity(threshold).rank
             if any(Severity(f.severity).rank >= bar for f in res.findings):
                 return True
-        return self.options.max_score is not None and res.score is not None and res.score > self.options.max_score
+        cap = self.options.max_score
+        if cap is not None and baseline_score is not None:
+            cap = max(cap, baseline_score)
+        return cap is not None and res.score is not None and res.score > cap
 
 
 def glob_match(path: str, pattern: str, base: str | None = None) -> bool:

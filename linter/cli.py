@@ -216,8 +216,10 @@ def _check_options(config, select: str | None, ignore: str | None, extend_select
 @click.option("--report-unused-suppressions", is_flag=True, help="Report suppression comments that suppress nothing.")
 @click.option("--stdin-filename", help="Name (and so the format) of text read from standard input.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to a file.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), help="Fail only on findings not recorded in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record today's findings and scores in this file, and exit.")
 def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_path, isolated, no_model, jobs, quiet,
-          explain, statistics, report_unused_suppressions, stdin_filename, output) -> None:
+          explain, statistics, report_unused_suppressions, stdin_filename, output, baseline_path, write_baseline) -> None:
     """Lint emails, templates and folders of them (`-` or piped input reads standard input)."""
     from .api import FileResult
     from .report import FORMATTERS, Report, printable
@@ -253,6 +255,12 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
         raise click.ClickException(str(exc)) from None
     results = run_files(files, linter, jobs, stdin_filename)
     results.extend(FileResult(path=p, error=e, failed=True) for p, e in errors)
+    if baseline_path is None and "baseline" in cv:
+        baseline_path = resolve_folder(config, cv["baseline"])
+    if write_baseline:
+        _write_baseline(write_baseline, results)
+    if baseline_path:
+        _apply_baseline(baseline_path, results, linter)
 
     report = Report(
         results=results,
@@ -284,6 +292,42 @@ def _write_report(output: str, text: str) -> None:
         from .report import printable
 
         raise click.ClickException(f"{printable(output)}: cannot write the report ({exc.strerror or exc})") from None
+
+
+def _write_baseline(path: str, results: list) -> None:
+    """`--write-baseline FILE`: record the findings (keeping other files' entries) and exit."""
+    from . import baseline
+
+    previous = None
+    if os.path.exists(path):
+        try:
+            previous = baseline.load(path)
+        except baseline.BaselineError:
+            previous = None  # a damaged baseline is replaced, not merged
+    try:
+        n = baseline.write(path, results, previous)
+    except baseline.BaselineError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"stoplint: wrote {n} finding{'s' if n != 1 else ''} to {path}", err=True)
+    for res in results:
+        if res.error is not None:
+            click.echo(f"{res.display_path}: error: {res.error}", err=True)
+    sys.exit(EXIT_ERROR if any(r.error is not None for r in results) else EXIT_OK)
+
+
+def _apply_baseline(path: str, results: list, linter) -> None:
+    """`--baseline FILE`: hide recorded findings, say how many, and name the stale entries."""
+    from . import baseline
+
+    try:
+        base = baseline.load(path)
+    except baseline.BaselineError as exc:
+        raise click.ClickException(str(exc)) from None
+    outcome = baseline.apply(base, results, linter)
+    for key in outcome.stale:
+        click.echo(baseline.stale_line(path, key), err=True)
+    if outcome.hidden:
+        click.echo(f"stoplint: {outcome.hidden} finding{'s' if outcome.hidden != 1 else ''} hidden by the baseline {path}", err=True)
 
 
 def _use_color() -> bool:

@@ -19,7 +19,7 @@ from .taxonomy import deprecation_note
 
 FAIL_ON = SEVERITIES + ("never",)
 LIST_KEYS = ("select", "ignore", "extend-select", "rules", "exclude")
-KEYS = LIST_KEYS + ("fail-on", "max-score", "per-file-ignores")
+KEYS = LIST_KEYS + ("fail-on", "max-score", "per-file-ignores", "baseline")
 
 
 class ConfigError(Exception):
@@ -205,6 +205,9 @@ def validate(section: dict[str, Any], where: str) -> dict[str, Any]:
                 if not codes:
                     raise ConfigError(f"{where}: key {key!r}: no codes given for {pattern!r}")
                 _note_deprecated(codes, f"{where}: key {key!r}")
+        elif norm == "baseline":
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{where}: key {key!r} must be the path of a baseline file")
         if norm in ("rules", "exclude") and any(not v.strip() for v in value):
             raise ConfigError(f"{where}: key {key!r} has an empty entry")
         out[norm] = value
@@ -220,5 +223,5 @@ def _note_deprecated(selectors: list[str], where: str) -> None:
 
 
 def resolve_folder(config: Config, folder: str) -> str:
-    """Rule folders in a config file are relative to that file."""
+    """Paths in a config file (rule folders, the baseline) are relative to that file."""
     return folder if os.path.isabs(folder) else str(config.base / folder)
