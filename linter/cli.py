@@ -218,8 +218,12 @@ def _check_options(config, select: str | None, ignore: str | None, extend_select
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to a file.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), help="Fail only on findings not recorded in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record today's findings and scores in this file, and exit.")
+@click.option("--fix", "apply_fixes", is_flag=True, help="Apply the fixes that cannot change meaning, then report what is left.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes that change the text a reader sees.")
 def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_path, isolated, no_model, jobs, quiet,
-          explain, statistics, report_unused_suppressions, stdin_filename, output, baseline_path, write_baseline) -> None:
+          explain, statistics, report_unused_suppressions, stdin_filename, output, baseline_path, write_baseline,
+          apply_fixes, show_diff, unsafe_fixes) -> None:
     """Lint emails, templates and folders of them (`-` or piped input reads standard input)."""
     from .api import FileResult
     from .report import FORMATTERS, Report, printable
@@ -254,6 +258,8 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
     except RuleError as exc:
         raise click.ClickException(str(exc)) from None
     results = run_files(files, linter, jobs, stdin_filename)
+    if apply_fixes or show_diff:
+        results = _fix(results, linter, unsafe_fixes, write=not show_diff)
     results.extend(FileResult(path=p, error=e, failed=True) for p, e in errors)
     if baseline_path is None and "baseline" in cv:
         baseline_path = resolve_folder(config, cv["baseline"])
@@ -292,6 +298,39 @@ def _write_report(output: str, text: str) -> None:
         from .report import printable
 
         raise click.ClickException(f"{printable(output)}: cannot write the report ({exc.strerror or exc})") from None
+
+
+def _fix(results: list, linter, unsafe: bool, write: bool) -> list:
+    """`--fix` writes the fixes and returns the files' results after them; `--diff`
+    prints them and exits (1 if there is anything to fix)."""
+    from . import fixes
+
+    kinds = {"safe", "unsafe"} if unsafe else {"safe"}
+    by_path: dict[str, list] = {}
+    for res in results:
+        by_path.setdefault(res.path, []).append(res)
+    out, diffs, count, files = [], [], 0, 0
+    for path, group in by_path.items():
+        fix = fixes.fix_file(path, group, linter, kinds)
+        if fix is None:
+            out.extend(group)
+            continue
+        count, files = count + fix.count, files + 1
+        if write:
+            try:
+                fixes.write(fix)
+            except OSError as exc:
+                click.echo(f"{path}: error: cannot write the fixes ({exc.strerror})", err=True)
+                out.extend(group)
+                continue
+        out.extend(fix.results)
+        diffs.append(fix.diff())
+    if not write:
+        click.echo("".join(diffs), nl=False)
+        click.echo(f"stoplint: {count} fix{'es' if count != 1 else ''} in {files} file{'s' if files != 1 else ''} (nothing written)", err=True)
+        sys.exit(EXIT_ERROR if any(r.error is not None for r in results) else EXIT_FAIL if count else EXIT_OK)
+    click.echo(f"stoplint: fixed {count} finding{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}", err=True)
+    return out
 
 
 def _write_baseline(path: str, results: list) -> None:
@@ -366,14 +405,15 @@ def rules_cmd(fmt: str, config_path: str | None, isolated: bool, check_folder: s
     if fmt == "json":
         data = [
             {"code": r.code, "name": r.name, "category": r.family, "severity": r.severity, "summary": r.message,
-             "scope": r.scope, "default": r.default}
+             "scope": r.scope, "default": r.default, "fix": r.fix}
             for r in rules
         ]
         click.echo(json.dumps(data, indent=2))
         return
     for r in rules:
         off = "" if r.default else "  (off by default)"
-        click.echo(f"{r.code}  {r.family:<15} {r.severity:<10} {r.message}{off}")
+        fix = {"safe": "  [fix]", "unsafe": "  [unsafe fix]"}.get(r.fix or "", "")
+        click.echo(f"{r.code}  {r.family:<15} {r.severity:<10} {r.message}{fix}{off}")
     click.echo(f"{len(rules)} rules")
 
 
@@ -451,6 +491,10 @@ def explain(code: str, config_path: str | None, isolated: bool) -> None:
         raise click.ClickException(f"{code}: no such rule (see `stoplint rules`)")
     click.echo(f"{rule.code} ({rule.name}) — {rule.message}")
     click.echo(f"family: {rule.family}; severity: {rule.severity}; applies to: {rule.scope}")
+    if rule.fix == "safe":
+        click.echo("fixable: `stoplint check --fix` repairs it without changing what the reader sees")
+    elif rule.fix == "unsafe":
+        click.echo("fixable with `stoplint check --fix --unsafe-fixes`: the repair changes the text, so read the diff first")
     click.echo("")
     click.echo(f"Why it costs the reply: {rule.why}")
     click.echo("")

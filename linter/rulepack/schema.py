@@ -41,7 +41,9 @@ OPTIONAL = (
     "max_per_email",
     "unless",
     "needles",
+    "fix",
 ) + MATCHER_KEYS
+FIX_KINDS = ("safe", "unsafe")
 CODE_RE = re.compile(rf"^[{FAMILY_LETTERS}]\d{{3}}$")
 
 
@@ -69,6 +71,7 @@ class Rule:
     default: bool = True  # selected unless the user selects otherwise
     max_per_email: int = 3
     unless: str | None = None  # a regex: no finding when the sentence matches it
+    fix: str | None = None  # "safe" or "unsafe": `stoplint check --fix` repairs it (see linter.fixes)
     examples: dict[str, list[str]] = field(default_factory=dict)
     origin: str = ""  # "file:line", for messages
     builtin: bool = True
@@ -111,6 +114,7 @@ def build_rule(raw: dict[str, Any], builtin: bool = True) -> Rule:
         default=bool(raw.get("default", True)),
         max_per_email=int(raw.get("max_per_email", 3)),
         unless=raw.get("unless"),
+        fix=_fix_kind(raw.get("fix"), raw["code"], label),
         examples=_examples(strip_lines(raw.get("examples") or {}), label),
         origin=raw.get("__origin__", "?"),
         builtin=builtin,
@@ -123,6 +127,19 @@ def build_rule(raw: dict[str, Any], builtin: bool = True) -> Rule:
     if "needles" in raw:
         rule.needles = _needles(rule, strip_lines(raw["needles"]), label)
     return rule
+
+
+def _fix_kind(value: Any, code: str, label: str) -> str | None:
+    """A rule's ``fix``: ``safe`` or ``unsafe``, and only for a code stoplint has a fixer for."""
+    if value is None:
+        return None
+    if value not in FIX_KINDS:
+        raise RuleError(f"{label}: 'fix' must be one of {', '.join(FIX_KINDS)}")
+    from ..fixes import FIXERS
+
+    if code not in FIXERS:
+        raise RuleError(f"{label}: 'fix' is only for rules stoplint can repair ({', '.join(sorted(FIXERS))})")
+    return value
 
 
 def _check_fields(raw: dict[str, Any], label: str, builtin: bool) -> None:
