@@ -34,6 +34,7 @@ class Options:
     glob_base: str | None = None  # the folder exclude/per-file-ignores globs are relative to (default: cwd)
     report_unused_suppressions: bool = False
     explain: bool = False
+    library: bool = False  # a folder is checked: read what the library-wide checks need
 
 
 @dataclass
@@ -49,6 +50,7 @@ class FileResult:
     failed: bool = False
     label: str | None = None  # a sequence row's name: "step 2" (see Email.label)
     email: Email | None = field(default=None, repr=False, compare=False)
+    library: dict | None = field(default=None, repr=False, compare=False)  # see linter.library
 
     @property
     def display_path(self) -> str:
@@ -110,6 +112,10 @@ class Linter:
     def result(self, analysis: Analysis) -> FileResult:
         email = analysis.email
         res = FileResult(path=email.path, row=email.row, label=email.label, email=email)
+        if self.options.library:
+            from .library import features
+
+            res.library = features(analysis)
         return pipeline.judge(self, analysis, res)
 
     def gate(self, res: FileResult, findings: list[Finding]) -> list[Finding]:

@@ -257,9 +257,13 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
         linter = Linter(options)  # once: a bad rule pack fails here with its message
     except RuleError as exc:
         raise click.ClickException(str(exc)) from None
+    from . import library
+
+    linter.options.library = any(os.path.isdir(p) for p in paths) and library.selected(linter)
     results = run_files(files, linter, jobs, stdin_filename)
     if apply_fixes or show_diff:
         results = _fix(results, linter, unsafe_fixes, write=not show_diff)
+    library.check(results, linter, cv.get("max-templates-per-sentence", library.MAX_SHARED))
     results.extend(FileResult(path=p, error=e, failed=True) for p, e in errors)
     if baseline_path is None and "baseline" in cv:
         baseline_path = resolve_folder(config, cv["baseline"])

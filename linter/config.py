@@ -19,7 +19,7 @@ from .taxonomy import deprecation_note
 
 FAIL_ON = SEVERITIES + ("never",)
 LIST_KEYS = ("select", "ignore", "extend-select", "rules", "exclude")
-KEYS = LIST_KEYS + ("fail-on", "max-score", "per-file-ignores", "baseline")
+KEYS = LIST_KEYS + ("fail-on", "max-score", "per-file-ignores", "baseline", "max-templates-per-sentence")
 
 
 class ConfigError(Exception):
@@ -161,7 +161,7 @@ def _ini_value(key: str, value: str, where: str = "setup.cfg") -> Any:
             pattern, codes = line.rsplit(":", 1)
             out[pattern.strip()] = [c.strip() for c in codes.split(",") if c.strip()]
         return out
-    if norm == "max-score":
+    if norm in ("max-score", "max-templates-per-sentence"):
         try:
             return int(value)
         except ValueError:
@@ -205,6 +205,9 @@ def validate(section: dict[str, Any], where: str) -> dict[str, Any]:
                 if not codes:
                     raise ConfigError(f"{where}: key {key!r}: no codes given for {pattern!r}")
                 _note_deprecated(codes, f"{where}: key {key!r}")
+        elif norm == "max-templates-per-sentence":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{where}: key {key!r} must be a whole number of at least 1")
         elif norm == "baseline":
             if not isinstance(value, str) or not value.strip():
                 raise ConfigError(f"{where}: key {key!r} must be the path of a baseline file")

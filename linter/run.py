@@ -146,6 +146,7 @@ def to_wire(res: FileResult) -> dict[str, Any]:
         "failed": res.failed,
         "source": res.email.source if res.email is not None else None,
         "fmt": res.email.fmt if res.email is not None else None,
+        "library": res.library,
     }
     return data
 
@@ -167,6 +168,7 @@ def from_wire(data: dict[str, Any]) -> FileResult:
         contributions=data["contributions"],
         failed=data["failed"],
         email=email,
+        library=data["library"],
     )
 
 
