@@ -212,7 +212,7 @@ def _check_options(config, select: str | None, ignore: str | None, extend_select
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), help="Lint files in N worker processes.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on a pass.")
 @click.option("--explain", is_flag=True, help="Show what moved each file's score.")
-@click.option("--statistics", is_flag=True, help="Count findings per rule code.")
+@click.option("--statistics", is_flag=True, help="Print only the count of findings per rule code.")
 @click.option("--report-unused-suppressions", is_flag=True, help="Report suppression comments that suppress nothing.")
 @click.option("--stdin-filename", help="Name (and so the format) of text read from standard input.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report to a file.")
@@ -260,7 +260,10 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
     from . import library
 
     linter.options.library = any(os.path.isdir(p) for p in paths) and library.selected(linter)
-    results = run_files(files, linter, jobs, stdin_filename)
+    from .progress import progress
+
+    with progress(len(files), quiet) as advance:
+        results = run_files(files, linter, jobs, stdin_filename, advance)
     if apply_fixes or show_diff:
         results = _fix(results, linter, unsafe_fixes, write=not show_diff)
     library.check(results, linter, cv.get("max-templates-per-sentence", library.MAX_SHARED))
@@ -278,11 +281,16 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
         color=output is None and _use_color(),
         quiet=quiet,
         explain=explain,
-        statistics=statistics,
         version=__version__,
     )
+    if statistics:
+        from .report.statistics import render
+
+        text = render(report, fmt)
+    else:
+        text = FORMATTERS[fmt](report)
     # the last guard of "output never breaks": text no encoder can carry is escaped, not fatal
-    text = FORMATTERS[fmt](report).encode("utf-8", "backslashreplace").decode("utf-8")
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
     if output:
         _write_report(output, text)
     elif text:

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import heapq
 import re
-import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -50,19 +49,33 @@ def features(analysis) -> dict:
     picked += [("proof", r) for r in parts.body_sentences if r[0] not in taken and PROOF_RE.search(text, *r)]
     sentences = [_sentence(email, kind, s, e) for kind, (s, e) in picked]
     words = ctx.words  # merge fields read as the same stand-in in every template
-    lowered = [t.lower_ for t in words]
     in_fields = sum(len(text[f.text_start : f.text_end].split()) for f in email.fields if f.text_start >= 0)
     research = sum(1 for f in email.fields if f.slot == "research")
     anchor = parts.body_sentences[0] if parts.body_sentences else (parts.sentences[0] if parts.sentences else (0, 0))
     return {
         "sentences": [x for x in sentences if x is not None],
-        "shingles": sorted({zlib.crc32(" ".join(lowered[i : i + SHINGLE]).encode()) for i in range(len(lowered) - SHINGLE + 1)}),
+        "shingles": shingles([t.lower for t in words]),
         "content": sorted({t.lower_ for t in words if t.is_alpha and not t.is_stop and len(t) > 2} - _stand_ins(email)),
         "fixed_words": max(0, len(words) - in_fields),
         "research_slots": research,
         "template": email.is_template,
         "anchor": [*_where(email, *anchor), " ".join(text[anchor[0] : anchor[1]].split())[:120]],
     }
+
+
+def shingles(word_ids: list[int]) -> list[int]:
+    """Hashes of every run of ``SHINGLE`` words (spaCy's lower-case string ids, the same
+    in every process), combined in numpy: one polynomial hash per position."""
+    import numpy as np
+
+    ids = np.asarray(word_ids, dtype=np.uint64)
+    n = len(ids) - SHINGLE + 1
+    if n <= 0:
+        return []
+    h = np.zeros(n, dtype=np.uint64)
+    for k in range(SHINGLE):
+        h = h * np.uint64(1_000_003) + ids[k : k + n]
+    return np.unique(h).tolist()
 
 
 def _stand_ins(email) -> set[str]:
@@ -123,7 +136,7 @@ def check(results: list, linter, max_shared: int = MAX_SHARED) -> None:
 
 def _finding(rule, place: Place, message: str) -> Finding:
     return Finding(
-        code=rule.code, category=rule.family, severity=rule.severity, message=message,
+        code=rule.code, family=rule.family, severity=rule.severity, message=message,
         line=place.line, column=place.column, end_line=place.end_line, end_column=place.end_column,
         text=place.text, suggestion=rule.instead, src_start=place.src_start, src_end=place.src_end,
     )
@@ -179,24 +192,22 @@ def _duplicates(results: list, params: dict) -> list[tuple[Place, str]]:
     """T302: pairs of templates whose 5-word shingle sets overlap by Jaccard >= threshold."""
     import numpy as np
     from scipy.sparse import csr_matrix
-    from scipy.sparse import triu as sparse_triu
 
     threshold = float(params["similarity"])
     rows = [r for r in results if len(r.library["shingles"]) >= int(params["min_shingles"])]
     if len(rows) < 2:
         return []
-    vocab: dict[int, int] = {}
-    indptr, indices = [0], []
-    for r in rows:
-        indices.extend(vocab.setdefault(h, len(vocab)) for h in r.library["shingles"])
-        indptr.append(len(indices))
-    m = csr_matrix((np.ones(len(indices), dtype=np.int32), indices, indptr), shape=(len(rows), len(vocab)))
-    inter = sparse_triu(m @ m.T, k=1).tocoo()  # each pair once
-    sizes = np.diff(m.indptr)
-    sim = inter.data / (sizes[inter.row] + sizes[inter.col] - inter.data)
+    sizes = np.array([len(r.library["shingles"]) for r in rows])
+    _, columns = np.unique(np.fromiter((h for r in rows for h in r.library["shingles"]), dtype=np.uint64), return_inverse=True)
+    indptr = np.concatenate(([0], np.cumsum(sizes)))
+    m = csr_matrix((np.ones(len(columns), dtype=np.int32), columns, indptr), shape=(len(rows), int(columns.max()) + 1))
+    inter = (m @ m.T).tocoo()
+    upper = inter.row < inter.col  # each pair once
+    i_s, j_s, n = inter.row[upper], inter.col[upper], inter.data[upper]
+    sim = n / (sizes[i_s] + sizes[j_s] - n)
     keep = sim >= threshold
     pairs: dict[int, list[tuple[float, int]]] = defaultdict(list)
-    for i, j, x in zip(inter.row[keep].tolist(), inter.col[keep].tolist(), sim[keep].tolist()):
+    for i, j, x in zip(i_s[keep].tolist(), j_s[keep].tolist(), sim[keep].tolist()):
         pairs[i].append((x, j))
         pairs[j].append((x, i))
     out = []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -60,20 +61,23 @@ def default_jobs(n_files: int) -> int:
     return max(1, min(cpus, n_files))
 
 
-def run_files(files: list[str], linter: Linter, jobs: int | None = None, stdin_filename: str | None = None) -> list[FileResult]:
+def run_files(files: list[str], linter: Linter, jobs: int | None = None, stdin_filename: str | None = None,
+              advance: Callable[[int], None] | None = None) -> list[FileResult]:
     """Lint the files with ``linter`` (built once by the caller, whose rules a report
-    may also need), in ``jobs`` processes."""
+    may also need), in ``jobs`` processes; ``advance(n)`` is told of each n files done."""
     if jobs is None:
         jobs = default_jobs(len(files))
     disk = [p for p in files if p != "-"]
     if jobs > 1 and len(disk) > 1:
-        return _run_parallel(files, linter, min(jobs, len(disk)), stdin_filename)
+        return _run_parallel(files, linter, min(jobs, len(disk)), stdin_filename, advance)
     results: list[FileResult] = []
     for path in files:
         if path == "-":
             results.extend(_lint_stdin(linter, stdin_filename))
         else:
             results.extend(lint_path(linter, path))
+        if advance is not None:
+            advance(1)
     return results
 
 
@@ -177,12 +181,13 @@ def _chunks(items: list[str], jobs: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _run_parallel(files: list[str], parent: Linter, jobs: int, stdin_filename: str | None) -> list[FileResult]:
+def _run_parallel(files: list[str], parent: Linter, jobs: int, stdin_filename: str | None,
+                  advance: Callable[[int], None] | None) -> list[FileResult]:
     global _WORKER
     disk = [p for p in files if p != "-"]
     ctx, init_options = _pool_context(parent)
     try:
-        by_path = _lint_in_pool(_chunks(disk, jobs), jobs, ctx, init_options)
+        by_path = _lint_in_pool(_chunks(disk, jobs), jobs, ctx, init_options, advance)
     finally:
         _WORKER = None
     results: list[FileResult] = []
@@ -203,7 +208,8 @@ def _pool_context(parent: Linter):
     return multiprocessing.get_context(), parent.options
 
 
-def _lint_in_pool(chunks: list[list[str]], jobs: int, ctx, init_options) -> list[list[FileResult]]:
+def _lint_in_pool(chunks: list[list[str]], jobs: int, ctx, init_options,
+                  advance: Callable[[int], None] | None = None) -> list[list[FileResult]]:
     """Each file's results, in order.  A worker that dies costs its files an error, not the run;
     Ctrl-C ends the workers at once (no worker outlives the run)."""
     out: list[list[FileResult]] = []
@@ -215,6 +221,8 @@ def _lint_in_pool(chunks: list[list[str]], jobs: int, ctx, init_options) -> list
                 out.extend(_file_from_wire(per_file) for per_file in future.result())
             except BrokenProcessPool:
                 out.extend([FileResult(path=p, error=WORKER_DIED, failed=True)] for p in chunk)
+            if advance is not None:
+                advance(len(chunk))
     except BaseException:
         _end_workers()
         pool.shutdown(wait=False, cancel_futures=True)

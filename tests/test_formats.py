@@ -242,5 +242,14 @@ def test_statistics_counts_per_code(folder):
     proc = run_cli("check", "--no-model", "--config", "stoplint.toml", "--statistics", "mail.txt", "good.txt", cwd=folder)
     assert proc.returncode == 1, proc.stderr
     lines = proc.stdout.splitlines()
-    i = lines.index("    2  G901  Leans on the word synergy")
-    assert lines[i + 1 : i + 3] == ["    1  Q901  Shouts URGENT", "    1  T901  Says it is circling back"]
+    assert lines == ["    2  G901  Leans on the word synergy", "    1  Q901  Shouts URGENT", "    1  T901  Says it is circling back"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "github", "junit", "html"])
+def test_statistics_is_only_the_table_in_every_format(folder, fmt):
+    proc = run_cli("check", "--no-model", "--config", "stoplint.toml", "--statistics", "--format", fmt, "mail.txt", cwd=folder)
+    assert proc.returncode == 1, proc.stderr
+    if fmt == "json":
+        assert json.loads(proc.stdout)["statistics"][0] == {"code": "G901", "count": 2, "message": "Leans on the word synergy", "fix": None}
+    else:
+        assert proc.stdout.splitlines()[0] == "    2  G901  Leans on the word synergy"

@@ -34,7 +34,6 @@ class Report:
     color: bool = False
     quiet: bool = False
     explain: bool = False
-    statistics: bool = False
     version: str = ""
 
     def __post_init__(self) -> None:

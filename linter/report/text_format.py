@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from ..taxonomy import Family
 from . import Report, formatter
 
@@ -34,8 +32,6 @@ def format_text(report: Report) -> str:
         out.append(_summary_line(res))
         if report.explain and res.contributions:
             out.extend(_contributions(res))
-    if report.statistics:
-        out.extend(_statistics(report))
     if not report.quiet or any(r.failed for r in report.results):
         s = report.summary()
         out.append(
@@ -73,14 +69,3 @@ def _contributions(res) -> list[str]:
             lines.append(f"  {title}")
             lines.extend(f"    - {c['feature']}" for c in part)
     return lines
-
-
-def _statistics(report: Report) -> list[str]:
-    counts = Counter((f.code, f.message) for f in report.findings)
-    by_code: Counter = Counter()
-    names: dict[str, str] = {}
-    for (code, _msg), n in counts.items():
-        by_code[code] += n
-        rule = report.rules.get(code)
-        names[code] = rule.message if rule is not None else _msg
-    return [f"{n:5d}  {code}  {names[code]}" for code, n in sorted(by_code.items(), key=lambda kv: (-kv[1], kv[0]))]
