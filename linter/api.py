@@ -131,12 +131,17 @@ class Linter:
         """The findings left after included templates, per-file ignores and suppression comments."""
         if email.included:  # reported once, at the included template's own line
             findings = [f for f in findings if not any(s <= f.src_start and f.src_end <= e for s, e in email.included)]
+        findings = self.per_file_filter(email.path, findings)
+        return apply_suppressions(email, findings, self.options.report_unused_suppressions)
+
+    def per_file_filter(self, path: str, findings: list[Finding]) -> list[Finding]:
+        """``findings`` without those the ``per-file-ignores`` of ``path`` switch off."""
         o = self.options
-        ignores = [codes for pattern, codes in o.per_file_ignores.items() if glob_match(email.path, pattern, o.glob_base)]
+        ignores = [codes for pattern, codes in o.per_file_ignores.items() if glob_match(path, pattern, o.glob_base)]
         if ignores:
             flat = [c for codes in ignores for c in codes]
             findings = [f for f in findings if not any(matches_selector(f.code, f.family, c) for c in flat)]
-        return apply_suppressions(email, findings, self.options.report_unused_suppressions)
+        return findings
 
     def fails(self, res: FileResult, baseline_score: int | None = None) -> bool:
         """Whether ``res`` fails the gate; with a ``baseline_score`` the score may reach that but not rise."""

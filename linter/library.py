@@ -129,8 +129,9 @@ def check(results: list, linter, max_shared: int = MAX_SHARED) -> None:
         for place, message in finder(usable, params):
             added[id(place.res)].append(_finding(rule, place, message))
     for res in usable:
-        if id(res) in added:
-            res.findings = sorted(res.findings + added[id(res)], key=lambda f: f.sort_key)
+        new = linter.per_file_filter(res.path, added.get(id(res), []))
+        if new:
+            res.findings = sorted(res.findings + new, key=lambda f: f.sort_key)
             res.failed = linter.fails(res)
 
 

@@ -106,6 +106,10 @@ def test_the_shared_sentence_limit_comes_from_the_config(cli, library):
     assert proc.returncode == 0, proc.stdout[:2000] + proc.stderr
     (library / "pyproject.toml").write_text("[tool.stoplint]\nmax-templates-per-sentence = 5\n")
     assert cli("check", "--no-model", "--select", "T301", "templates", cwd=library).returncode == 1
+    (library / "pyproject.toml").write_text(
+        '[tool.stoplint]\nmax-templates-per-sentence = 5\nper-file-ignores = {"templates/cold/*" = ["T301"]}\n'
+    )
+    assert cli("check", "--no-model", "--select", "T301", "templates", cwd=library).returncode == 0
 
 
 def test_single_files_get_no_library_findings(cli, library):
