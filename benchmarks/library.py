@@ -15,6 +15,7 @@ import tempfile
 import time
 
 from linter import Linter, Options
+from linter.config import DEFAULTS
 from linter.library import FINDERS, check
 from linter.rulepack import load_rules
 from linter.run import run_files
@@ -55,7 +56,7 @@ def once(linter: Linter, files: list[str]) -> tuple[float, float]:
     """(wall, CPU) seconds to lint ``files`` and run the library-wide checks on them."""
     wall, cpu = time.perf_counter(), time.process_time()
     results = run_files(files, linter, jobs=1)
-    check(results, linter)
+    check(results, linter, DEFAULTS["max-templates-per-sentence"])
     return time.perf_counter() - wall, time.process_time() - cpu
 
 

@@ -227,6 +227,7 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
     """Lint emails, templates and folders of them (`-` or piped input reads standard input)."""
     from .api import FileResult
     from .report import FORMATTERS, Report, printable
+    from .config import DEFAULTS
     from .rulepack import RuleError, valid_selector
     from .taxonomy import deprecation_note
 
@@ -266,7 +267,7 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
         results = run_files(files, linter, jobs, stdin_filename, advance)
     if apply_fixes or show_diff:
         results = _fix(results, linter, unsafe_fixes, write=not show_diff)
-    library.check(results, linter, cv.get("max-templates-per-sentence", library.MAX_SHARED))
+    library.check(results, linter, cv.get("max-templates-per-sentence", DEFAULTS["max-templates-per-sentence"]))
     results.extend(FileResult(path=p, error=e, failed=True) for p, e in errors)
     if baseline_path is None and "baseline" in cv:
         baseline_path = resolve_folder(config, cv["baseline"])
@@ -487,6 +488,32 @@ def _check_pack(folder: str, others: list[str]) -> None:
     )
     if failures:
         sys.exit(EXIT_FAIL)
+
+
+@main.command("config")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (else found upward from here).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def config_cmd(config_path: str | None, fmt: str) -> None:
+    """Print the configuration `check` would use, and where each value came from."""
+    import json
+
+    from .config import ConfigError, load_config, resolved
+
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    rows = resolved(config)
+    if fmt == "json":
+        data = {"config_file": config.path, "values": {k: {"value": v, "source": src} for k, v, src in rows}}
+        click.echo(json.dumps(data, indent=2))
+        return
+    click.echo(f"# config file: {config.path or 'none found (all defaults)'}")
+    for key, value, source in rows:
+        shown = "(not set)" if value is None else json.dumps(value)
+        if key == "select" and value is None:
+            shown = "(the rules on by default)"
+        click.echo(f"{key} = {shown}  # {source}")
 
 
 @main.command()

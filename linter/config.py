@@ -6,6 +6,7 @@ name the file and the key."""
 from __future__ import annotations
 
 import configparser
+import difflib
 import os
 import sys
 import tomllib
@@ -15,11 +16,16 @@ from typing import Any
 
 from .limits import MAX_BYTES
 from .rulepack import SEVERITIES, valid_selector
-from .taxonomy import deprecation_note
+from .taxonomy import Family, deprecation_note
 
 FAIL_ON = SEVERITIES + ("never",)
 LIST_KEYS = ("select", "ignore", "extend-select", "rules", "exclude")
 KEYS = LIST_KEYS + ("fail-on", "max-score", "per-file-ignores", "baseline", "max-templates-per-sentence")
+#: What a key means when no config file sets it (None: not set; for select, the rules on by default).
+DEFAULTS: dict[str, Any] = {
+    "select": None, "ignore": [], "extend-select": [], "rules": [], "exclude": [], "fail-on": "warning",
+    "max-score": None, "per-file-ignores": {}, "baseline": None, "max-templates-per-sentence": 3,
+}
 
 
 class ConfigError(Exception):
@@ -170,51 +176,71 @@ def _ini_value(key: str, value: str, where: str = "setup.cfg") -> Any:
 
 
 def validate(section: dict[str, Any], where: str) -> dict[str, Any]:
+    """The section's values by normalised key; every problem is reported at once, one
+    line each, with a "did you mean" where a near name exists."""
     if not isinstance(section, dict):
         raise ConfigError(f"{where}: the stoplint section must be a table")
     out: dict[str, Any] = {}
+    errors: list[str] = []
     for key, value in section.items():
         norm = key.replace("_", "-")
-        if norm not in KEYS:
-            raise ConfigError(f"{where}: unknown key {key!r} (known: {', '.join(KEYS)})")
-        if norm in out:
-            raise ConfigError(f"{where}: key {key!r} is given twice")
-        if norm in LIST_KEYS:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{where}: key {key!r} must be a list of strings")
-            if norm in ("select", "ignore", "extend-select"):
-                bad = [v for v in value if not valid_selector(v)]
-                if bad:
-                    raise ConfigError(f"{where}: key {key!r}: {bad[0]!r} is not a rule code, prefix or family")
-                _note_deprecated(value, f"{where}: key {key!r}")
-        elif norm == "fail-on":
-            if value not in FAIL_ON:
-                raise ConfigError(f"{where}: key {key!r} must be one of {', '.join(FAIL_ON)}")
-        elif norm == "max-score":
-            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-                raise ConfigError(f"{where}: key {key!r} must be a whole number from 0 to 100")
-        elif norm == "per-file-ignores":
-            if not isinstance(value, dict) or not all(
-                isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()
-            ):
-                raise ConfigError(f"{where}: key {key!r} must map globs to lists of rule codes, prefixes or families")
-            for pattern, codes in value.items():
-                bad = [c for c in codes if not valid_selector(c)]
-                if bad:
-                    raise ConfigError(f"{where}: key {key!r}: {bad[0]!r} (for {pattern!r}) is not a rule code, prefix or family")
-                if not codes:
-                    raise ConfigError(f"{where}: key {key!r}: no codes given for {pattern!r}")
-                _note_deprecated(codes, f"{where}: key {key!r}")
-        elif norm == "max-templates-per-sentence":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{where}: key {key!r} must be a whole number of at least 1")
-        elif norm == "baseline":
-            if not isinstance(value, str) or not value.strip():
-                raise ConfigError(f"{where}: key {key!r} must be the path of a baseline file")
-        if norm in ("rules", "exclude") and any(not v.strip() for v in value):
-            raise ConfigError(f"{where}: key {key!r} has an empty entry")
+        try:
+            if norm not in KEYS:
+                raise ConfigError(f"{where}: unknown key {key!r}{did_you_mean(norm, KEYS)} (known: {', '.join(KEYS)})")
+            if norm in out:
+                raise ConfigError(f"{where}: key {key!r} is given twice")
+            _check_value(norm, key, value, where)
+        except ConfigError as exc:
+            errors.append(str(exc))
+            continue
         out[norm] = value
+    if errors:
+        raise ConfigError("\n".join(errors))
     return out
+
+
+def did_you_mean(word: str, choices) -> str:
+    """'; did you mean 'fail-on'?' for a near miss, else ''."""
+    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _check_value(norm: str, key: str, value: Any, where: str) -> None:
+    if norm in LIST_KEYS:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: key {key!r} must be a list of strings")
+        if norm in ("select", "ignore", "extend-select"):
+            bad = [v for v in value if not valid_selector(v)]
+            if bad:
+                hint = did_you_mean(bad[0].lower(), [f.value for f in Family])
+                raise ConfigError(f"{where}: key {key!r}: {bad[0]!r} is not a rule code, prefix or family{hint}")
+            _note_deprecated(value, f"{where}: key {key!r}")
+    elif norm == "fail-on":
+        if value not in FAIL_ON:
+            raise ConfigError(f"{where}: key {key!r} must be one of {', '.join(FAIL_ON)}{did_you_mean(str(value), FAIL_ON)}")
+    elif norm == "max-score":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+            raise ConfigError(f"{where}: key {key!r} must be a whole number from 0 to 100")
+    elif norm == "per-file-ignores":
+        if not isinstance(value, dict) or not all(
+            isinstance(v, list) and all(isinstance(c, str) for c in v) for v in value.values()
+        ):
+            raise ConfigError(f"{where}: key {key!r} must map globs to lists of rule codes, prefixes or families")
+        for pattern, codes in value.items():
+            bad = [c for c in codes if not valid_selector(c)]
+            if bad:
+                raise ConfigError(f"{where}: key {key!r}: {bad[0]!r} (for {pattern!r}) is not a rule code, prefix or family")
+            if not codes:
+                raise ConfigError(f"{where}: key {key!r}: no codes given for {pattern!r}")
+            _note_deprecated(codes, f"{where}: key {key!r}")
+    elif norm == "max-templates-per-sentence":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"{where}: key {key!r} must be a whole number of at least 1")
+    elif norm == "baseline":
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}: key {key!r} must be the path of a baseline file")
+    if norm in ("rules", "exclude") and any(not v.strip() for v in value):
+        raise ConfigError(f"{where}: key {key!r} has an empty entry")
 
 
 def _note_deprecated(selectors: list[str], where: str) -> None:
@@ -223,6 +249,23 @@ def _note_deprecated(selectors: list[str], where: str) -> None:
         note = deprecation_note(selector)
         if note:
             print(f"{where}: {note}", file=sys.stderr)
+
+
+def resolved(config: Config) -> list[tuple[str, Any, str]]:
+    """(key, value in effect, where it came from) for every key: the config file's
+    name, or "default".  Paths (rule folders, the baseline) are shown resolved."""
+    out = []
+    for key in KEYS:
+        if key in config.values:
+            value, source = config.values[key], str(config.path)
+            if key == "rules":
+                value = [resolve_folder(config, f) for f in value]
+            elif key == "baseline":
+                value = resolve_folder(config, value)
+        else:
+            value, source = DEFAULTS[key], "default"
+        out.append((key, value, source))
+    return out
 
 
 def resolve_folder(config: Config, folder: str) -> str:

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 
 from .engine import Finding
 
-MAX_SHARED = 3  # a sentence may be in this many templates (config: max-templates-per-sentence)
 SHINGLE = 5  # words per shingle
 MIN_SENTENCE_WORDS = 3  # "Thanks," is not a shared sentence worth a finding
 MAX_NAMED = 3  # other files named in a message; the rest are counted
@@ -115,8 +114,9 @@ def selected(linter) -> bool:
     return any(r.check in FINDERS for r in linter.rules)
 
 
-def check(results: list, linter, max_shared: int = MAX_SHARED) -> None:
-    """Add the selected library rules' findings to ``results`` and re-judge each file."""
+def check(results: list, linter, max_shared: int) -> None:
+    """Add the selected library rules' findings to ``results`` and re-judge each file;
+    ``max_shared``: how many templates a sentence may be in (``max-templates-per-sentence``)."""
     usable = [r for r in results if r.error is None and r.library]
     if len(usable) < 2:
         return

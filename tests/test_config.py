@@ -207,6 +207,35 @@ def test_bad_config_exits_2_naming_file_and_key(project, body, message):
     assert ".stoplint.toml: " in proc.stderr and message in proc.stderr, proc.stderr
 
 
+def test_every_config_error_at_once_with_a_near_name(project):
+    write(project, 'fail_onn = "error"\nselect = ["templted"]\nfail-on = "warnings"\nmax-score = 120\n')
+    proc = run_cli("check", "--no-model", "mail.txt", cwd=project)
+    assert proc.returncode == 2 and proc.stdout == ""
+    lines = [line.removeprefix("Error: ") for line in proc.stderr.strip().splitlines()]
+    where = str(project / ".stoplint.toml")
+    assert [line.split(": ", 1)[0] for line in lines] == [where] * 4
+    assert "unknown key 'fail_onn'; did you mean 'fail-on'?" in lines[0]
+    assert lines[1].endswith("'templted' is not a rule code, prefix or family; did you mean 'templated'?")
+    assert lines[2].endswith("key 'fail-on' must be one of error, warning, suggestion, never; did you mean 'warning'?")
+    assert lines[3].endswith("key 'max-score' must be a whole number from 0 to 100")
+
+
+def test_config_command_shows_each_value_and_its_source(project):
+    (project / "ci").mkdir()
+    write(project / "ci", 'fail-on = "error"\nrules = ["../team"]\nbaseline = "known.json"\n')
+    proc = run_cli("config", "--config", "ci/.stoplint.toml", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    where = "ci/.stoplint.toml"  # as given; paths in it are resolved from its folder
+    lines = proc.stdout.splitlines()
+    assert lines[0] == f"# config file: {where}"
+    assert f'fail-on = "error"  # {where}' in lines
+    assert f'baseline = "{project.resolve() / "ci" / "known.json"}"  # {where}' in lines
+    assert "select = (the rules on by default)  # default" in lines
+    assert "max-templates-per-sentence = 3  # default" in lines
+    data = json.loads(run_cli("config", "--config", "ci/.stoplint.toml", "--format", "json", cwd=project).stdout)
+    assert data["values"]["rules"] == {"value": [str(project.resolve() / "ci" / "../team")], "source": where}
+
+
 def test_bad_setup_cfg_line(project):
     write(project, "[stoplint]\nper-file-ignores =\n    drafts/* G\n", "setup.cfg")
     with pytest.raises(ConfigError, match=r"setup.cfg: key 'per-file-ignores': write each line as 'glob: CODE, CODE'"):

@@ -131,6 +131,7 @@ LIBRARY_RULES = [r for r in load_rules() if r.check and r.check.startswith("libr
 def test_library_rule_examples(rule, tmp_path):
     """A library rule's `flag` examples, together, trip it; its `pass` examples do not."""
     from linter import Linter, Options
+    from linter.config import DEFAULTS
     from linter.library import check
 
     linter = Linter(Options(select=[rule.code], use_model=False, library=True))
@@ -139,6 +140,6 @@ def test_library_rule_examples(rule, tmp_path):
         if rule.check == "library_empty_step":
             for i, r in enumerate(results, start=1):
                 r.path, r.row = "sequence.csv", i
-        check(results, linter)
+        check(results, linter, DEFAULTS["max-templates-per-sentence"])
         found = [f for r in results for f in r.findings if f.code == rule.code]
         assert bool(found) == (kind == "flag"), (kind, [f.message for f in found])
