@@ -187,6 +187,9 @@ def fix_file(path: str, results: list, linter, kinds: set[str]) -> FileFix | Non
     decoded .eml body)."""
     if path == "-" or not results or any(r.row is not None or r.email is None for r in results):
         return None
+    rules = {r.code: r for r in linter.all_rules}
+    if not any(f.code in FIXERS and getattr(rules.get(f.code), "fix", None) in kinds for r in results for f in r.findings):
+        return None
     try:
         with open(path, "rb") as fh:
             raw = fh.read()
@@ -198,7 +201,8 @@ def fix_file(path: str, results: list, linter, kinds: set[str]) -> FileFix | Non
     source = text.replace("\r\n", "\n")
     if any(r.email.source != source for r in results):
         return None
-    rules = {r.code: r for r in linter.all_rules}
+    # A worker process sends back the source but not the merge fields: read it here again.
+    results = linter.lint_text(source, path=path)
     current, count = source, 0
     edits = edits_for(results, kinds, rules)
     for _ in range(MAX_PASSES):

@@ -45,6 +45,14 @@ def test_fallback_in_each_dialect_and_a_second_fix_changes_nothing(cli, tmp_path
     assert "fixed 0 findings in 0 files" in second.stderr
 
 
+def test_fixes_from_worker_processes(cli, tmp_path):
+    for i in range(3):
+        (tmp_path / f"t{i}.j2").write_text("Hi {{ first_name }}," + ASK)
+    proc = cli("check", "--no-model", "--select", "M102", "--fix", "--jobs", "2", ".", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert {(tmp_path / f"t{i}.j2").read_text() for i in range(3)} == {'Hi {{ first_name | default("there", true) }},' + ASK}
+
+
 def test_fake_reply_prefix_is_dropped_and_the_diff_writes_nothing(cli, tmp_path):
     draft = tmp_path / "first.txt"
     draft.write_text("Subject: Re: RE: returns at the Tulsa depot\n\nHi Omar,\n\nHow is the January peak planned?\n")
