@@ -280,7 +280,8 @@ def rules_markdown(rules: list[Rule]) -> str:
 
 def _rule_section(rule: Rule) -> list[str]:
     off = "" if rule.default else " Off by default: turn it on with `--extend-select`."
-    out = ["", f"### {rule.code}", "", f"**{rule.message}** ({rule.name}, {rule.severity}).{off}", ""]
+    fix = {"safe": " Fixable: `--fix`.", "unsafe": " Fixable with `--fix --unsafe-fixes` (changes the text)."}.get(rule.fix or "", "")
+    out = ["", f"### {rule.code}", "", f"**{rule.message}** ({rule.name}, {rule.severity}).{off}{fix}", ""]
     out += [f"Why: {rule.why}", "", f"Instead: {rule.instead}"]
     for kind, label in (("flag", "Flagged"), ("pass", "Not flagged")):
         examples = rule.examples.get(kind, [])
