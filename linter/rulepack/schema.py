@@ -265,6 +265,7 @@ PARAM_TYPES: dict[str, type] = {
     "min_words": int, "max_words": int, "max_chars": int, "max": int, "per_words": int, "min_specifics": int,
     "max_specifics": int, "min_self": int, "min_kinds": int, "min_items": int, "share": float, "min_share": float,
     "part": str, "parts": list, "strength": str,
+    "similarity": float, "min_shingles": int, "max_fixed_share": float, "min_new_words": int,  # library-wide checks
 }
 PARTS = ("subject", "greeting", "body", "ps", "signoff", "message")
 
