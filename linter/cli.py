@@ -227,7 +227,7 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
     """Lint emails, templates and folders of them (`-` or piped input reads standard input)."""
     from .api import FileResult
     from .report import FORMATTERS, Report, printable
-    from .config import DEFAULTS
+    from .config import DEFAULTS, resolve_folder
     from .rulepack import RuleError, valid_selector
     from .taxonomy import deprecation_note
 
