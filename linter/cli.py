@@ -226,8 +226,8 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
           apply_fixes, show_diff, unsafe_fixes) -> None:
     """Lint emails, templates and folders of them (`-` or piped input reads standard input)."""
     from .api import FileResult
-    from .report import FORMATTERS, Report, printable
     from .config import DEFAULTS, resolve_folder
+    from .report import FORMATTERS, Report, printable
     from .rulepack import RuleError, valid_selector
     from .taxonomy import deprecation_note
 
@@ -240,6 +240,7 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
         for note in filter(None, map(deprecation_note, _csv(value) or [])):
             click.echo(f"{name}: {note}", err=True)
     config = _load_config(config_path, isolated)
+    cv = config.values
     options = _check_options(config, select, ignore, extend_select)
     options.fail_on = fail_on or options.fail_on
     options.max_score = max_score if max_score is not None else options.max_score

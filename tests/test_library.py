@@ -95,7 +95,7 @@ def test_forty_templates_get_the_library_findings(cli, library):
 
     steps = [(p, f) for p, fs in found.items() for f in fs if f["code"] == "T304"]
     assert [(p, f["line"]) for p, f in steps] == [("templates/sequence.csv:2", 7)]
-    assert steps[0][1]["message"] == "Adds nothing new to step templates/sequence.csv:1 (its only new words: bumping)"
+    assert steps[0][1]["message"] == "Adds nothing new to step templates/sequence.csv (step 1) (its only new words: bumping)"
     asks = {p for p, fs in found.items() for f in fs if f["code"] == "T301" and "call to action" in f["message"]}
     assert len(asks) == 36  # each of the four asks is in nine templates
 
