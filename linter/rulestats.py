@@ -111,16 +111,11 @@ def is_good(row: dict) -> bool:
 
 def fired_codes(rows: list[dict], path: str, rule_folders: list[str]) -> list[set[str]]:
     """For each row, the codes of the rules that flag it (read as a `.txt` file, no model)."""
-    from pathlib import Path
-
     from .api import Linter, Options
-    from .readers import read_bytes
-    from .training import email_source
+    from .training import read_row
 
     linter = Linter(Options(select=["ALL"], use_model=False, rule_folders=rule_folders))
-    name = Path(path).name
-    emails = [read_bytes(f"{name}#{r.get('id', r['__line__'])}.txt", email_source(r).encode("utf-8"), ext=".txt")[0]
-              for r in rows]
+    emails = [read_row(r, path) for r in rows]
     return [{f.code for f in res.findings} for res in linter.lint_emails(emails)]
 
 
