@@ -3,8 +3,9 @@
 The module's repository has a ``.pre-commit-config.yaml`` naming this checkout at its
 HEAD commit (what ``pre-commit try-repo`` writes, but try-repo builds a new store,
 so a new environment with spaCy, on every call); with one PRE_COMMIT_HOME for the
-module, pre-commit builds the hook's environment once and every test reuses it.  In
-CI the clean clone's HEAD is what is tested.
+module, pre-commit builds the hook's environment once and every test reuses it
+(with uv when pre-commit-uv is installed, as the test extra does).  In CI the clean
+clone's HEAD is what is tested.
 """
 
 import os
