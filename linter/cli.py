@@ -225,10 +225,37 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
           explain, statistics, report_unused_suppressions, stdin_filename, output, baseline_path, write_baseline,
           apply_fixes, show_diff, unsafe_fixes) -> None:
     """Lint emails, templates and folders of them (`-` or piped input reads standard input)."""
-    from .api import FileResult
     from .config import DEFAULTS, resolve_folder
-    from .report import FORMATTERS, Report, printable
-    from .rulepack import RuleError, valid_selector
+
+    _check_arguments(fmt, select, ignore, extend_select)
+    config = _load_config(config_path, isolated)
+    options = _check_options(config, select, ignore, extend_select)
+    options.fail_on = fail_on or options.fail_on
+    options.max_score = max_score if max_score is not None else options.max_score
+    options.use_model = not no_model
+    options.report_unused_suppressions = report_unused_suppressions
+    options.explain = explain
+    paths = paths or _stdin_or_usage_error()
+    cv = config.values
+    shared_limit = cv.get("max-templates-per-sentence", DEFAULTS["max-templates-per-sentence"])
+    results, linter = _lint(paths, options, jobs, stdin_filename, quiet, shared_limit, (apply_fixes, show_diff, unsafe_fixes))
+    if baseline_path is None and "baseline" in cv:
+        baseline_path = resolve_folder(config, cv["baseline"])
+    if write_baseline:
+        _write_baseline(write_baseline, results)
+    if baseline_path:
+        _apply_baseline(baseline_path, results, linter)
+    _print_report(results, linter, fmt, statistics, output, quiet, explain)
+    if any(r.error is not None for r in results):
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FAIL if any(r.failed for r in results) else EXIT_OK)
+
+
+def _check_arguments(fmt: str, select, ignore, extend_select) -> None:
+    """Usage errors in --format and the rule selectors, before any work; a note for a
+    deprecated family name."""
+    from .report import FORMATTERS
+    from .rulepack import valid_selector
     from .taxonomy import deprecation_note
 
     if fmt not in FORMATTERS:
@@ -239,43 +266,45 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
             raise click.BadParameter(f"{bad[0]!r} is not a rule code, prefix or family", param_hint=name)
         for note in filter(None, map(deprecation_note, _csv(value) or [])):
             click.echo(f"{name}: {note}", err=True)
-    config = _load_config(config_path, isolated)
-    cv = config.values
-    options = _check_options(config, select, ignore, extend_select)
-    options.fail_on = fail_on or options.fail_on
-    options.max_score = max_score if max_score is not None else options.max_score
-    options.use_model = not no_model
-    options.report_unused_suppressions = report_unused_suppressions
-    options.explain = explain
-    if not paths:
-        if sys.stdin is None or sys.stdin.isatty():
-            raise click.UsageError("no input: give files or folders to check, or pipe an email to standard input")
-        paths = ("-",)
-    files, errors = collect_paths(paths, options.exclude, options.glob_base)
-    from .api import Linter
+
+
+def _stdin_or_usage_error() -> tuple[str]:
+    """No paths: standard input when something is piped in, else a usage error."""
+    if sys.stdin is None or sys.stdin.isatty():
+        raise click.UsageError("no input: give files or folders to check, or pipe an email to standard input")
+    return ("-",)
+
+
+def _lint(paths, options, jobs, stdin_filename, quiet, shared_limit, fixes) -> tuple[list, object]:
+    """Every file's result, fixed if asked, with the library-wide findings; the paths
+    that could not be walked last, as errors. Returns them and the Linter.
+
+    ``fixes`` is (--fix, --diff, --unsafe-fixes)."""
+    from . import library
+    from .api import FileResult, Linter
+    from .progress import progress
+    from .rulepack import RuleError
     from .run import run_files
 
+    files, errors = collect_paths(paths, options.exclude, options.glob_base)
     try:
         linter = Linter(options)  # once: a bad rule pack fails here with its message
     except RuleError as exc:
         raise click.ClickException(str(exc)) from None
-    from . import library
-
     linter.options.library = any(os.path.isdir(p) for p in paths) and library.selected(linter)
-    from .progress import progress
-
     with progress(len(files), quiet) as advance:
         results = run_files(files, linter, jobs, stdin_filename, advance)
+    apply_fixes, show_diff, unsafe = fixes
     if apply_fixes or show_diff:
-        results = _fix(results, linter, unsafe_fixes, write=not show_diff)
-    library.check(results, linter, cv.get("max-templates-per-sentence", DEFAULTS["max-templates-per-sentence"]))
+        results = _fix(results, linter, unsafe, write=not show_diff)
+    library.check(results, linter, shared_limit)
     results.extend(FileResult(path=p, error=e, failed=True) for p, e in errors)
-    if baseline_path is None and "baseline" in cv:
-        baseline_path = resolve_folder(config, cv["baseline"])
-    if write_baseline:
-        _write_baseline(write_baseline, results)
-    if baseline_path:
-        _apply_baseline(baseline_path, results, linter)
+    return results, linter
+
+
+def _print_report(results, linter, fmt, statistics, output, quiet, explain) -> None:
+    """The report in its format, to the terminal or ``output``; then each file's error on stderr."""
+    from .report import FORMATTERS, Report, printable
 
     report = Report(
         results=results,
@@ -300,9 +329,6 @@ def check(paths, fmt, select, ignore, extend_select, fail_on, max_score, config_
     for res in results:  # whatever the format and wherever the report goes
         if res.error is not None:
             click.echo(f"{printable(res.display_path)}: error: {printable(res.error)}", err=True)
-    if any(r.error is not None for r in results):
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FAIL if any(r.failed for r in results) else EXIT_OK)
 
 
 def _write_report(output: str, text: str) -> None:

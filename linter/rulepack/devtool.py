@@ -143,50 +143,9 @@ def required_literals(regex: str, rank: Callable[[frozenset[str]], float] | None
     a needle, so a rare ``#`` beats a common ``your``). Without it the set whose
     shortest needle is longest wins, and a set with a needle shorter than three
     characters is not used.
-
-    This reads ``re``'s private parser: a tool for the rule author and the tests,
-    never imported when linting.
     """
-    # Private: the regex parser is the only way to read a pattern's literals; this runs
-    # for rule authors and the tests (needles), never when linting or in `rules --check`.
-    from re import _constants as C, _parser  # noqa: PLC2701
-
-
-    def score(c: frozenset[str]) -> tuple:
-        if rank is not None:
-            return (-rank(c), min(map(len, c)))
-        return (min(map(len, c)), -len(c))
-
-    def of_sequence(items) -> frozenset[str] | None:
-        candidates: list[frozenset[str]] = []
-        run: list[str] = []
-        for op, av in list(items) + [(None, None)]:
-            if op is C.LITERAL:
-                run.append(chr(av))
-                continue
-            if run:
-                candidates.append(frozenset(["".join(run)]))
-            run = []
-            if op is not None:
-                found = of_item(op, av)
-                if found:
-                    candidates.append(found)
-        return max(candidates, key=score, default=None)
-
-    def of_item(op, av) -> frozenset[str] | None:
-        if op is C.SUBPATTERN:
-            return of_sequence(av[-1])
-        if op is C.BRANCH:
-            branches = [of_sequence(b) for b in av[1]]
-            if any(b is None for b in branches):
-                return None
-            return frozenset().union(*branches)
-        if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
-            return of_sequence(av[2])
-        return None
-
     try:
-        found = of_sequence(_parser.parse(regex))
+        found = _Literals(rank).sequence(_parse(regex))
     except Exception:  # noqa: BLE001 - no needles is always safe
         return None
     if not found:
@@ -198,14 +157,65 @@ def required_literals(regex: str, rank: Callable[[frozenset[str]], float] | None
     return found
 
 
+def _parse(regex: str):
+    """``re``'s own parse tree of ``regex``.
+
+    Private API: the regex parser is the only way to read a pattern's literals. Only
+    rule authors and the tests run this module (needles); linting and `rules --check`
+    never import it (tests/test_imports.py holds that)."""
+    from re import _parser  # noqa: PLC2701
+
+    return _parser.parse(regex)
+
+
+class _Literals:
+    """The walk behind ``required_literals`` over a parse tree."""
+
+    def __init__(self, rank: Callable[[frozenset[str]], float] | None) -> None:
+        from re import _constants  # noqa: PLC2701 - see _parse
+
+        self.C = _constants
+        self.rank = rank
+
+    def score(self, c: frozenset[str]) -> tuple:
+        if self.rank is not None:
+            return (-self.rank(c), min(map(len, c)))
+        return (min(map(len, c)), -len(c))
+
+    def sequence(self, items) -> frozenset[str] | None:
+        candidates: list[frozenset[str]] = []
+        run: list[str] = []
+        for op, av in list(items) + [(None, None)]:
+            if op is self.C.LITERAL:
+                run.append(chr(av))
+                continue
+            if run:
+                candidates.append(frozenset(["".join(run)]))
+            run = []
+            if op is not None:
+                found = self.item(op, av)
+                if found:
+                    candidates.append(found)
+        return max(candidates, key=self.score, default=None)
+
+    def item(self, op, av) -> frozenset[str] | None:
+        C = self.C
+        if op is C.SUBPATTERN:
+            return self.sequence(av[-1])
+        if op is C.BRANCH:
+            branches = [self.sequence(b) for b in av[1]]
+            if any(b is None for b in branches):
+                return None
+            return frozenset().union(*branches)
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+            return self.sequence(av[2])
+        return None
+
 
 def needles_hold(regex: str, needles: frozenset[str]) -> bool:
     """Whether every match of ``regex`` (on lower-cased text) contains one of ``needles``:
     the proof the tests ask of each built-in rule's ``needles``."""
-    # Private: the regex parser is the only way to read a pattern's literals; this runs
-    # for rule authors and the tests (needles), never when linting or in `rules --check`.
-    from re import _constants as C, _parser  # noqa: PLC2701
-
+    from re import _constants as C  # noqa: PLC2701 - see _parse
 
     def sequence(items) -> bool:
         run: list[str] = []
@@ -227,7 +237,7 @@ def needles_hold(regex: str, needles: frozenset[str]) -> bool:
             return all(sequence(b) for b in av[1])
         return op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1 and sequence(av[2])
 
-    return sequence(_parser.parse(regex))
+    return sequence(_parse(regex))
 
 
 def reference_emails(root: Path = CHECKOUT) -> list[str]:
