@@ -128,6 +128,33 @@ class Email:
             return max(seg.src_start, min(seg.src_end, seg.src_start + text_offset - seg.text_start))
         return seg.src_end if end else seg.src_start
 
+    def text_span(self, src_start: int, src_end: int) -> tuple[int, int]:
+        """The text range that ``source[src_start:src_end]`` became (the inverse of
+        :meth:`position`); a range with no text of its own (markup, a tag) is the empty
+        range where the text goes on after it."""
+        lo = hi = None
+        for seg in self.segments:
+            if seg.verbatim:
+                a, b = max(seg.src_start, src_start), min(seg.src_end, src_end)
+                if a < b or (a == b == src_start and seg.src_start <= a < seg.src_end):
+                    a_t, b_t = seg.text_start + a - seg.src_start, seg.text_start + b - seg.src_start
+                else:
+                    continue
+            elif seg.src_start < src_end and src_start < seg.src_end:  # a stand-in (merge field, entity)
+                a_t, b_t = seg.text_start, seg.text_end
+            else:
+                continue
+            lo, hi = (a_t, b_t) if lo is None else (min(lo, a_t), max(hi, b_t))
+        if lo is not None:
+            return lo, hi
+        after = next((s.text_start for s in self.segments if s.src_start >= src_start), len(self.text))
+        return after, after
+
+    @property
+    def markup(self) -> bool:
+        """The file is markup or a MIME message: what a buyer reads is its text, not its lines."""
+        return self.fmt in ("html", "eml")
+
     def line_col(self, src_offset: int) -> tuple[int, int]:
         """1-based (line, column) of a source offset; columns count characters."""
         i = bisect.bisect_right(self._line_starts, src_offset) - 1

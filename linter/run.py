@@ -17,10 +17,11 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import astuple
 from typing import Any
 
 from .api import FileResult, Linter, Options
-from .email import Email
+from .email import Email, MergeField, Segment
 from .engine import Finding
 
 #: Below this many files one process is faster than starting workers.
@@ -152,14 +153,30 @@ def to_wire(res: FileResult) -> dict[str, Any]:
         "fmt": res.email.fmt if res.email is not None else None,
         "library": res.library,
     }
+    if res.email is not None and (res.email.markup or res.row is not None):
+        data["view"] = _view_to_wire(res.email)
     return data
 
 
+def _view_to_wire(email: Email) -> dict[str, Any]:
+    """What the HTML report shows of an HTML email or a sequence row besides the source:
+    the text, the way back to the file, and the merge fields it names by their tags."""
+    return {
+        "text": email.text,
+        "segments": [astuple(s) for s in email.segments],
+        "fields": [astuple(f) for f in email.fields],
+    }
+
+
 def from_wire(data: dict[str, Any]) -> FileResult:
-    """Rebuild a FileResult; its Email carries the source (no text: formatters quote the file)."""
+    """Rebuild a FileResult; its Email carries the source the formatters quote (and an
+    HTML email's or a sequence row's text, which the HTML report shows)."""
     email = None
     if data["source"] is not None:
-        email = Email(path=data["path"], source=data["source"], text="", segments=[], fmt=data["fmt"] or "text", row=data["row"])
+        view = data.get("view") or {"text": "", "segments": [], "fields": []}
+        email = Email(path=data["path"], source=data["source"], text=view["text"],
+                      segments=[Segment(*s) for s in view["segments"]], fmt=data["fmt"] or "text", row=data["row"],
+                      fields=[MergeField(*f) for f in view["fields"]])
     return FileResult(
         path=data["path"],
         row=data["row"],

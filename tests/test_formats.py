@@ -169,12 +169,13 @@ def test_html_highlights_in_place_and_escapes(report):
     assert html.startswith("<!DOCTYPE html>")
     assert "<idea>" not in html  # the email's markup is text, not markup
     assert (
-        'the <mark class="hl sev-warning fam-generic" data-families="generic" '
-        'title="G901 warning: Leans on the word synergy\ninstead: Name the two things that work together, '
-        'e.g. &#34;your ERP and our scanner&#34;.">synergy</mark> &lt;idea&gt; &amp; more, 50% off.</span>'
+        'the <mark class="hl sev-warning fam-generic" data-families="generic" data-f="3">synergy</mark> '
+        '&lt;idea&gt; &amp; more, 50% off.</span>'
     ) in html
-    assert '<mark class="hl sev-error fam-quit" data-families="quit" title="Q901 error: Shouts URGENT' in html
-    assert '<span class="ln">Let me <mark class="hl sev-suggestion fam-templated"' in html
+    assert '<span class="instead">Instead: Name the two things that work together, e.g. &#34;your ERP and our scanner&#34;.</span>' in html
+    assert '"G901": "Nobody can picture a synergy, so the sentence says nothing."' in html  # hover text over "Instead"
+    assert '<span class="ln" data-n="1">Subject: <mark class="hl sev-error fam-quit" data-families="quit" data-f="0">URGENT</mark>' in html
+    assert '<span class="ln" data-n="5">Let me <mark class="hl sev-suggestion fam-templated"' in html
     score = report.results[0].score
     assert f'>{score}/100</span>\n      <h2>mail.txt</h2>' in html
     assert '<input type="checkbox" class="family-toggle" value="templated" checked>' in html
@@ -186,12 +187,13 @@ def test_html_highlights_in_place_and_escapes(report):
 
 def test_html_overlaps_and_pins():
     from linter.engine import Finding
-    from linter.report.html_format import source_lines
+    from linter.report.html_view import source_lines
 
-    def f(code, fam, s, e):
-        return Finding(code, fam, "warning", "m", 1, 1, 1, 1, "", "x", s, e)
+    def f(code, fam):
+        return Finding(code, fam, "warning", "m", 1, 1, 1, 1, "", "x")
 
-    lines = source_lines("abcdef\ngh", [f("G901", "generic", 1, 4), f("T901", "templated", 3, 8), f("M901", "merge_field", 8, 8)])
+    findings = [f("G901", "generic"), f("T901", "templated"), f("M901", "merge_field")]
+    lines = source_lines("abcdef\ngh", [(0, 1, 4), (1, 3, 8), (2, 8, 8)], findings)
     flat = [[(p["text"], p["ids"]) for p in line] for line in lines]
     assert flat == [
         [("a", []), ("bc", [0]), ("d", [0, 1]), ("ef", [1])],

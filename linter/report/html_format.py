@@ -1,19 +1,25 @@
 """``--format html``: one self-contained page (inline CSS and JS, no network).
 
-Every file with its STOP score and family scores, its source as written with each
-finding highlighted in place (the rule and what to write instead on hover), a list
-of the findings, and checkboxes to show or hide families.  Rendered from
-``report.html.j2`` with autoescaping on: email text never becomes markup.
+Files that fail come first, as cards, then by STOP score (highest first), then by
+path in natural order (``e2`` before ``e10``).  A card shows the email (see
+``html_view``) with each finding in place or as a margin bar (the rule and what to
+write instead on hover), and a list of the findings; a sequence file shows one card
+per step.  A file that passes is one line (path, score, "passes"), so a library of
+thousands of files stays a few megabytes.  Checkboxes show or hide families.
+Rendered from ``report.html.j2`` with autoescaping on: email text never becomes markup.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from . import Report, formatter
-from ..taxonomy import Family, Severity
+from ..api import FileResult
+from ..taxonomy import Family
+from .html_view import layout, view
 from .sarif_format import rule_info
 
 
@@ -28,97 +34,87 @@ def _environment() -> Environment:
     )
 
 
-def _tip(f) -> str:
-    return f"{f.code} {f.severity}: {f.message}\ninstead: {f.suggestion}"
-
-
-def source_lines(source: str, findings: list) -> list[list[dict]]:
-    """The source split into lines of pieces; each piece knows the findings covering it.
-
-    A piece is ``{"text", "ids", "families", "severity", "tip"}`` (``ids`` empty for
-    unmarked text).  A finding of no width gets a zero-width pin at its place.
-    """
-    n = len(source)
-    spans = []
-    for i, f in enumerate(findings):
-        s = max(0, min(f.src_start, n))
-        e = max(s, min(f.src_end, n))
-        spans.append((i, s, e))
-    cuts = {0, n}
-    for _, s, e in spans:
-        cuts.update((s, e))
-    for pos in range(n):
-        if source[pos] == "\n":
-            cuts.update((pos, pos + 1))
-    points = sorted(cuts)
-    pins: dict[int, list[int]] = {}
-    for i, s, e in spans:
-        if s == e:
-            pins.setdefault(s, []).append(i)
-    lines: list[list[dict]] = [[]]
-
-    def piece(text: str, ids: list[int]) -> dict:
-        fs = [findings[i] for i in ids]
-        return {
-            "text": text,
-            "ids": ids,
-            "families": sorted({f.family for f in fs}),
-            "severity": max((f.severity for f in fs), key=lambda s: Severity(s).rank) if fs else "",
-            "tip": "\n\n".join(_tip(f) for f in fs),
-        }
-
-    for a, b in zip(points, points[1:] + [None]):
-        if a in pins:
-            lines[-1].append(piece("", pins[a]) | {"pin": True})
-        if b is None:
-            break
-        text = source[a:b]
-        if text == "\n":
-            lines.append([])
-            continue
-        ids = [i for i, s, e in spans if s <= a and b <= e and s < e]
-        lines[-1].append(piece(text, ids))
-    if lines and not lines[-1] and source.endswith("\n"):
-        lines.pop()
-    return lines
-
-
 def _band(score: int | None) -> str:
     if score is None:
         return "none"
     return "high" if score >= 60 else "mid" if score >= 30 else "low"
 
 
+def natural_key(path: str) -> list:
+    """``e2`` before ``e10``: runs of digits compare as numbers."""
+    return [int(t) if t.isdigit() else t.casefold() for t in re.split(r"(\d+)", path)]
+
+
+def groups(results: list[FileResult]) -> list[list[FileResult]]:
+    """The results by file (a sequence file's rows together, in row order), failures
+    first, then by the highest STOP score, then by path in natural order."""
+    by_file: dict[str, list[FileResult]] = {}
+    for res in results:
+        key = res.path if res.row is not None else f"\0{len(by_file)}"  # files of one name stay apart
+        by_file.setdefault(key, []).append(res)
+
+    def order(group: list[FileResult]) -> tuple:
+        scores = [r.score for r in group if r.score is not None]
+        return (not any(r.failed for r in group), -max(scores, default=-1), natural_key(group[0].path), group[0].path)
+
+    return sorted(by_file.values(), key=order)
+
+
+def card(report: Report, res: FileResult, anchor: str) -> dict:
+    """One email's card: its score, lines, bars and findings."""
+    findings = list(res.findings)
+    lines, bars, lanes = None, [], 0
+    if res.email is not None and res.error is None:
+        lines, bars, lanes = layout(view(res.email, findings), findings)
+    items = [{"f": f, "id": i} for i, f in enumerate(findings)]
+    return {
+        "anchor": anchor,
+        "title": res.label or res.path,
+        "score": res.score,
+        "band": _band(res.score),
+        "categories": [(Family(c).heading, v) for c, v in res.categories.items()],
+        "failed": res.failed,
+        "error": res.error,
+        "findings": items,
+        "lines": lines,
+        "bars": bars,
+        "lanes": lanes,
+    }
+
+
+def entry(report: Report, group: list[FileResult], k: int) -> dict:
+    """A file of the page: its cards when it fails, one line when it passes."""
+    scores = [r.score for r in group if r.score is not None]
+    failed = any(r.failed for r in group)
+    sequence = group[0].row is not None
+    return {
+        "anchor": f"file-{k}",
+        "path": group[0].path,
+        "score": max(scores, default=None),
+        "band": _band(max(scores, default=None)),
+        "failed": failed,
+        "steps": len(group) if sequence else 0,
+        "steps_failed": sum(r.failed for r in group) if sequence else 0,
+        "cards": [card(report, r, f"file-{k}-step-{i}" if sequence else f"file-{k}") for i, r in enumerate(group, 1)] if failed else [],
+    }
+
+
 @formatter("html")
 def format_html(report: Report) -> str:
-    files = []
-    families_seen: set[str] = set()
-    for k, res in enumerate(report.results):
-        findings = list(res.findings)
-        families_seen.update(f.family for f in findings)
-        source = res.email.source if res.email is not None else None
-        items = []
-        for i, f in enumerate(findings):
-            rule = rule_info(report, f.code)
-            items.append({"f": f, "id": i, "why": rule.why if rule is not None else ""})
-        files.append(
-            {
-                "anchor": f"file-{k + 1}",
-                "path": res.display_path,
-                "score": res.score,
-                "band": _band(res.score),
-                "categories": [(Family(c).heading, v) for c, v in res.categories.items()],
-                "failed": res.failed,
-                "error": res.error,
-                "findings": items,
-                "lines": source_lines(source, findings) if source is not None else None,
-            }
-        )
-    families = [(family, family.heading) for family in Family if family in families_seen]
-    html = _environment().get_template("report.html.j2").render(
+    files = [entry(report, g, k) for k, g in enumerate(groups(report.results), 1)]
+    shown = [item["f"] for file in files for c in file["cards"] for item in c["findings"]]
+    families = [(family, family.heading) for family in Family if family in {f.family for f in shown}]
+    return _environment().get_template("report.html.j2").render(
         version=report.version,
         summary=report.summary(),
-        files=files,
+        failing=[f for f in files if f["failed"]],
+        passing=[f for f in files if not f["failed"]],
         families=families,
+        why=_why(report, {f.code for f in shown}),
     )
-    return html
+
+
+def _why(report: Report, codes: set[str]) -> dict[str, str]:
+    """Why each rule shown costs the reply, once per code (shown on hover over "Instead")."""
+    rules = {code: rule_info(report, code) for code in sorted(codes)}
+    return {code: rule.why for code, rule in rules.items() if rule is not None}
