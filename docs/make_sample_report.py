@@ -6,7 +6,8 @@
 report page as if it were an HTML email.)
 
 Runs `stoplint check --format html` on a few of the examples, then opens the page in
-headless Chromium (apt-get install chromium) and saves a 1200x1600 screenshot.
+headless Chromium (apt-get install chromium) and saves a screenshot of the whole page
+(1200x3000).
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-INPUTS = ["examples/bad/quick-call.txt", "examples/bad/agency-spray.txt", "examples/good/founder-to-founder.txt"]
+#: A failure, an HTML email, a sequence (a card per step) and two passes (one line each).
+INPUTS = [
+    "examples/bad/quick-call.txt",
+    "examples/templates/bad/congrats-pitch.mailchimp.html",
+    "examples/templates/repo/sequences/3pl-outreach.csv",
+    "examples/good/founder-to-founder.txt",
+    "examples/good/blunt-two-lines.txt",
+]
 
 
 def browser() -> str | None:
@@ -28,7 +36,7 @@ def browser() -> str | None:
     return None
 
 
-def screenshot(page: Path, png: Path, size: str = "1200,1600") -> None:
+def screenshot(page: Path, png: Path, size: str = "1200,3000") -> None:
     exe = browser()
     if exe is None:
         sys.exit("no Chromium found: apt-get install -y chromium")

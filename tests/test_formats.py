@@ -1,6 +1,7 @@
 """The sarif, github, junit and html formats: exact content, and SARIF against the schema."""
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -214,7 +215,17 @@ def test_example_report_is_checked_in():
     shot = ROOT / "docs" / "sample-report.png"
     assert page.is_file() and shot.is_file()
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "<mark class=" in page.read_text()
+    html = page.read_text()
+    assert "<mark class=" in html
+    # made by docs/make_sample_report.py from its inputs, in the current layout
+    from importlib.util import module_from_spec, spec_from_file_location
+
+    spec = spec_from_file_location("make_sample_report", ROOT / "docs" / "make_sample_report.py")
+    maker = module_from_spec(spec)
+    spec.loader.exec_module(maker)
+    shown = re.findall(r'/100</span>\n\s*<h2>([^<]+)</h2>|<span class="path">([^<]+)</span><span class="verdict pass">', html)
+    assert sorted(a or b for a, b in shown) == sorted(maker.INPUTS)
+    assert '<i class="bar ' in html and '<section class="sequence"' in html and '<ul class="passes">' in html
 
 
 def test_html_family_filter_in_headless_browser(report, tmp_path):
