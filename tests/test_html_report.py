@@ -203,3 +203,33 @@ def test_page_in_headless_browser(folder, page):
     assert 'class="hl sev-warning fam-seller_centric"' in dom  # other families still shown
     assert len(re.findall(r'<section class="card" id="file-\d+-step-\d">', dom)) == 2
     assert dom.count('<span class="verdict pass">passes</span></li>') == 3
+
+
+MESSAGE = """\
+From: Sam <sam@example.com>
+To: Priya <priya@example.com>
+Subject: Quick question
+MIME-Version: 1.0
+Content-Type: text/html; charset=utf-8
+Content-Transfer-Encoding: quoted-printable
+
+<html><body>
+<p>Hi Priya,</p>
+<p>I hope this email finds you well. We help caf=C3=A9s like yours stre=
+amline operations.</p>
+<p>Do you have 15 minutes for a quick call?</p>
+</body></html>
+"""
+
+
+def test_saved_message_shows_its_decoded_text(tmp_path):
+    (tmp_path / "sent.eml").write_text(MESSAGE)
+    proc = run_cli("check", "--format", "html", "-o", "report.html", "sent.eml", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    page = (tmp_path / "report.html").read_text()
+    text = re.sub(r"<mark[^>]*>|</mark>", "", page)
+    assert '<span class="ln" data-n="3">Quick question</span>' in text
+    assert '<span class="ln" data-n="9">Hi Priya,</span>' in text
+    # decoded (=C3=A9, the soft line break), numbered by the line the paragraph starts on
+    assert '<span class="ln" data-n="10">I hope this email finds you well. We help cafés like yours streamline operations.</span>' in text
+    assert "=C3=A9" not in page and "&lt;p&gt;" not in page

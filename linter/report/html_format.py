@@ -48,16 +48,19 @@ def natural_key(path: str) -> list:
 def groups(results: list[FileResult]) -> list[list[FileResult]]:
     """The results by file (a sequence file's rows together, in row order), failures
     first, then by the highest STOP score, then by path in natural order."""
-    by_file: dict[str, list[FileResult]] = {}
+    by_file: list[list[FileResult]] = []
     for res in results:
-        key = res.path if res.row is not None else f"\0{len(by_file)}"  # files of one name stay apart
-        by_file.setdefault(key, []).append(res)
+        last = by_file[-1][0] if by_file else None
+        if res.row is not None and last is not None and last.row is not None and last.path == res.path:
+            by_file[-1].append(res)
+        else:
+            by_file.append([res])
 
     def order(group: list[FileResult]) -> tuple:
         scores = [r.score for r in group if r.score is not None]
         return (not any(r.failed for r in group), -max(scores, default=-1), natural_key(group[0].path), group[0].path)
 
-    return sorted(by_file.values(), key=order)
+    return sorted(by_file, key=order)
 
 
 def card(report: Report, res: FileResult, anchor: str) -> dict:
@@ -66,7 +69,6 @@ def card(report: Report, res: FileResult, anchor: str) -> dict:
     lines, bars, lanes = None, [], 0
     if res.email is not None and res.error is None:
         lines, bars, lanes = layout(view(res.email, findings), findings)
-    items = [{"f": f, "id": i} for i, f in enumerate(findings)]
     return {
         "anchor": anchor,
         "title": res.label or res.path,
@@ -75,7 +77,7 @@ def card(report: Report, res: FileResult, anchor: str) -> dict:
         "categories": [(Family(c).heading, v) for c, v in res.categories.items()],
         "failed": res.failed,
         "error": res.error,
-        "findings": items,
+        "findings": findings,
         "lines": lines,
         "bars": bars,
         "lanes": lanes,
@@ -84,14 +86,14 @@ def card(report: Report, res: FileResult, anchor: str) -> dict:
 
 def entry(report: Report, group: list[FileResult], k: int) -> dict:
     """A file of the page: its cards when it fails, one line when it passes."""
-    scores = [r.score for r in group if r.score is not None]
+    score = max((r.score for r in group if r.score is not None), default=None)
     failed = any(r.failed for r in group)
     sequence = group[0].row is not None
     return {
         "anchor": f"file-{k}",
         "path": group[0].path,
-        "score": max(scores, default=None),
-        "band": _band(max(scores, default=None)),
+        "score": score,
+        "band": _band(score),
         "failed": failed,
         "steps": len(group) if sequence else 0,
         "steps_failed": sum(r.failed for r in group) if sequence else 0,
@@ -102,7 +104,8 @@ def entry(report: Report, group: list[FileResult], k: int) -> dict:
 @formatter("html")
 def format_html(report: Report) -> str:
     files = [entry(report, g, k) for k, g in enumerate(groups(report.results), 1)]
-    shown = [item["f"] for file in files for c in file["cards"] for item in c["findings"]]
+    cards = [c for file in files for c in file["cards"]]
+    shown = [f for c in cards for f in c["findings"]]
     families = [(family, family.heading) for family in Family if family in {f.family for f in shown}]
     return _environment().get_template("report.html.j2").render(
         version=report.version,
@@ -110,6 +113,7 @@ def format_html(report: Report) -> str:
         failing=[f for f in files if f["failed"]],
         passing=[f for f in files if not f["failed"]],
         families=families,
+        bars=any(c["bars"] for c in cards),
         why=_why(report, {f.code for f in shown}),
     )
 

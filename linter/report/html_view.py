@@ -12,6 +12,7 @@ the margin beside its lines, so the family colours under it stay visible.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from ..email import Email
@@ -24,7 +25,7 @@ class View:
     text: str  # what the card shows, lines joined by "\n"
     numbers: list[int | None]  # the source line of each shown line
     spans: list[tuple[int, int]]  # each finding's range in ``text``
-    email: tuple[int, int]  # the range of ``text`` the email was read from (a row's cells)
+    extent: tuple[int, int]  # the range of ``text`` the email was read from (a row's cells)
 
 
 def view(email: Email, findings: list) -> View:
@@ -91,7 +92,7 @@ def _with_tags(email: Email):
 
 
 def _line_starts(text: str) -> list[int]:
-    return [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    return [0] + [m.end() for m in re.finditer("\n", text)]
 
 
 # -- layout -----------------------------------------------------------------------
@@ -107,7 +108,7 @@ def layout(v: View, findings: list) -> tuple[list[dict], list[dict], int]:
         first = bisect.bisect_right(starts, s) - 1
         last = bisect.bisect_right(starts, max(s, e - 1)) - 1
         line_end = starts[last + 1] - 1 if last + 1 < len(starts) else n
-        if findings[i].code == SCORE_CODE or s <= v.email[0] and e >= v.email[1]:
+        if findings[i].code == SCORE_CODE or s <= v.extent[0] and e >= v.extent[1]:
             wide.append((i, 0, len(starts) - 1))
         elif last > first and not v.text[starts[first] : s].strip() and not v.text[e:line_end].strip():
             wide.append((i, first, last))
