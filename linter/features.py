@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from .context import SELF_CONTRACTIONS, SELF_WORDS, YOU_CONTRACTIONS, YOU_WORDS, Spans, inside
 from .scoring import combine
-from .merge_tags import SLOT_KINDS, TEXT_TAG_RES, looks_like_slot, slot_of_tag_text
+from .merge_tags import SLOT_KINDS, TEXT_TAG_RES, looks_like_slot, slot_of_text
 from .taxonomy import Family
 
 NUMBER_TOKEN = "<num>"
@@ -80,7 +80,7 @@ def _field_ranges(email) -> list[tuple[int, int, str]]:
             if pattern.pattern.startswith(r"\[") and not looks_like_slot(inner):
                 continue
             taken.append((s, e))
-            out.append((s, e, slot_of_tag_text(inner)))
+            out.append((s, e, slot_of_text(inner)))
     out.sort()
     return out
 

@@ -106,12 +106,14 @@ _ALIASES = {
 _PERSON_PREFIXES = {"contact", "lead", "recipient", "prospect", "person", "user", "customer", "subscriber", "merge", "custom"}
 _COMPANY_PREFIXES = {"company", "account", "organization", "organisation", "org"}
 _SENDER_RE = re.compile(r"(?:^|_)(?:your|my|sender|signature|sig|rep|owner|from|me|our|sdr|bdr|ae|calendar|calendly|booking|bookme)(?:_|$)")
-_COMPANY_RE = re.compile(r"company|business|brand|organi[sz]ation|(?:^|_)org(?:_|$)|account|employer|agency|firm|startup|store|shop|practice|clinic|restaurant|school|team")
-_TITLE_RE = re.compile(r"title|role|position|job|designation|department")
+_COMPANY_RE = re.compile(r"company|business|brand|organi[sz]ation|(?:^|_)org(?:_|$)|account|employer|agency|firm|startup|store|shop|practice|clinic|restaurant|school|team|publication|outlet")
+_TITLE_RE = re.compile(r"title|role|position|job|designation|department|seniority")
 _RESEARCH_RE = re.compile(
-    r"topic|post|article|blog|podcast|episode|news|achievement|award|trigger|observation|compliment|icebreaker|"
+    r"topic|post(?!al|code)|article|blog|podcast|episode|news|achievement|award|trigger|observ|compliment|icebreaker|"
     r"personali[sz]|custom|line|snippet|recent|event|hobby|interest|university|college|alma|pain|challenge|initiative|"
-    r"project|launch|funding|hiring|insight|note|mention|talk|book|quote|reason|hook|intro|opener|detail|fact|highlight"
+    r"project|launch|funding|hiring|insight|note|mention|talk|book|quote|reason|hook|intro|opener|detail|fact|highlight|"
+    r"(?:^|_)(?:specific|insert|research|reference|relevant|metric|result|problem|goal|announcement|hire|stats?|outcome|"
+    r"case|example|point|something)(?:_|$|s_|s$)"
 )
 _NAME_RE = re.compile(r"name|first|last|contact|recipient|prospect|person|nickname|salutation")
 
@@ -139,6 +141,7 @@ def is_sender_field(name: str) -> bool:
 
 
 def slot_of(name: str) -> str:
+    """The kind of slot (``SLOT_KINDS``) a normalised field name asks for."""
     if _COMPANY_RE.search(name):
         return "company"
     if _TITLE_RE.search(name) and "name" not in name:
@@ -150,27 +153,20 @@ def slot_of(name: str) -> str:
     return "other"
 
 
-_SLOT_WORDS = (
-    ("research", re.compile(
-        r"specific|insert|personali[sz]|observ|recent|research|mention|detail|reference|custom|relevant|"
-        r"pain|problem|challenge|trigger|metric|result|news|article|post|podcast|report|achievement|"
-        r"compliment|reason|goal|initiative|announcement|project|funding|hire|hiring|launch|stat|"
-        r"outcome|case|example|insight|point|note|something|why|how|what|which", re.I)),
-    ("name", re.compile(r"\b(?:first|last|full|given|sur)?_?name\b|fname|lname|firstname|lastname|contact|prospect|"
-                        r"recipient|^name$|first[ _]?name|full[ _]?name", re.I)),
-    ("company", re.compile(r"company|organi[sz]ation|\borg\b|account|business|brand|firm|employer|school|"
-                           r"agency|startup|store|shop|team|publication|outlet|website|domain", re.I)),
-    ("title", re.compile(r"title|role|position|\bjob\b|department|seniority|function", re.I)),
+#: Words that make bracketed text an instruction to the writer ("[something specific
+#: about their launch]") rather than a field name.
+_INSTRUCTION_RE = re.compile(
+    r"\b(?:specific|insert|personali[sz]|observ|recent|research|mention|detail|reference|custom|relevant|something|"
+    r"why|how|what|which)", re.I
 )
 
 
-def slot_of_tag_text(name: str) -> str:
-    """The kind of slot the inside of a tag no template reader parsed asks for (a field
-    name or a bracketed instruction: ``First Name``, ``specific metric``).
-
-    The shipped model's slot tokens were made with these word lists, not ``slot_of``'s;
-    they are one list once the model is retrained on ``slot_of``."""
-    raw = name.strip()
+def slot_of_text(inner: str) -> str:
+    """The slot the inside of a tag no template reader parsed asks for: a field name
+    (``First Name``, ``FNAME``, ``job_title``), an instruction to the writer
+    (``specific metric from their report``: research) or spintax (``Hi|Hello``: other).
+    Field names are read as the template reader reads them (``slot_of``)."""
+    raw = inner.strip()
     if "|" in raw and not raw.lower().startswith(("default", "fallback")):
         # spintax {Hi|Hello} or a filter {{ name | default("there") }}
         head = raw.split("|", 1)[0].strip()
@@ -178,16 +174,8 @@ def slot_of_tag_text(name: str) -> str:
             raw = head
         else:
             return "other"
-    words = re.sub(r"([a-z])([A-Z])", r"\1 \2", raw).replace("_", " ").replace(".", " ").strip()
-    n_words = len(words.split())
-    research = _SLOT_WORDS[0][1]
-    if n_words >= 4 or (n_words >= 2 and research.search(words)):
+    name = normalise_name(raw)
+    n_words = len(_CAMEL_RE.sub(" ", raw).replace("_", " ").replace(".", " ").split())
+    if n_words >= 4 or (n_words >= 2 and (_INSTRUCTION_RE.search(raw) or _RESEARCH_RE.search(name))):
         return "research"
-    for kind, pattern in _SLOT_WORDS[1:]:
-        if pattern.search(words) or pattern.search(raw):
-            if kind == "name" and re.search(r"my|sender|your|rep|signature|company", words, re.I):
-                return "company" if re.search(r"company", words, re.I) else "other"
-            return kind
-    if research.search(words):
-        return "research"
-    return "other"
+    return slot_of(name)

@@ -90,13 +90,13 @@ def test_metrics_on_known_scores(tiny):
 
 def test_templates_become_slot_tokens():
     from linter.features import tokenize
-    from linter.merge_tags import slot_of_tag_text
+    from linter.merge_tags import slot_of_text
     from linter.readers import read_bytes
 
     email = read_bytes("t", b"Hi {{ first_name }}, I read [specific detail from their last post] about {{company}}.", ext="")[0]
     words = [t.text for t in tokenize(email)]
     assert words == ["hi", "<name>", "i", "read", "<research>", "about", "<company>"]
-    assert [slot_of_tag_text(x) for x in ("FNAME", "job_title", "Company Name", "recent funding round", "city")] == [
+    assert [slot_of_text(x) for x in ("FNAME", "job_title", "Company Name", "recent funding round", "city")] == [
         "name", "title", "company", "research", "other"]
 
 
