@@ -233,3 +233,16 @@ def test_saved_message_shows_its_decoded_text(tmp_path):
     # decoded (=C3=A9, the soft line break), numbered by the line the paragraph starts on
     assert '<span class="ln" data-n="10">I hope this email finds you well. We help cafés like yours streamline operations.</span>' in text
     assert "=C3=A9" not in page and "&lt;p&gt;" not in page
+
+
+def test_html_email_text_is_escaped_and_the_page_fetches_nothing(tmp_path):
+    (tmp_path / "tags.html").write_text(
+        "<html><body>\n<p>Hi Ana,</p>\n<script>alert(1)</script>\n<p>I hope this email finds you well. "
+        "Our guide to the &lt;table&gt; tag &amp; why it breaks in Outlook is ready.</p>\n</body></html>\n"
+    )
+    proc = run_cli("check", "--format", "html", "-o", "report.html", "tags.html", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    page = (tmp_path / "report.html").read_text()
+    assert "</mark>. Our guide to the &lt;table&gt; tag &amp; why it breaks in Outlook is ready.</span>" in page
+    assert "alert(1)" not in page
+    assert not re.search(r'(src|href)="(https?:)?//', page) and "<link" not in page and "@import" not in page
