@@ -26,6 +26,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from linter.limits import MAX_BYTES  # noqa: E402
+
 SIZES = (1, 2, 4, 8)
 
 PARAGRAPH = (
@@ -35,45 +38,59 @@ PARAGRAPH = (
 )
 
 
-def _prose(n_bytes: int) -> str:
-    reps = max(1, n_bytes // len(PARAGRAPH))
-    return "".join(f"Note {i}. {PARAGRAPH}" for i in range(reps))
+def _fill(n_bytes: int, piece, head: str = "", tail: str = "") -> str:
+    """``head``, then ``piece(0)``, ``piece(1)``... and ``tail``: as many pieces as fit in
+    ``n_bytes`` (UTF-8), so the file is that size give or take one piece."""
+    out = [head]
+    size = len(head.encode()) + len(tail.encode())
+    i = 0
+    while True:
+        part = piece(i)
+        size += len(part.encode())
+        if size > n_bytes and i:
+            break
+        out.append(part)
+        i += 1
+    return "".join(out) + tail
 
 
-def _csv_rows(rows: int) -> str:
+def _prose(n_bytes: int, head: str = "") -> str:
+    return _fill(n_bytes, lambda i: f"Note {i}. {PARAGRAPH}", head)
+
+
+def _csv_rows(n_bytes: int) -> str:
     body = PARAGRAPH.strip().replace('"', '""')
-    lines = ["step,subject,body"]
-    lines += [f'{i},Returns at depot {i},"Hi {{{{first_name}}}},\n{body}"' for i in range(rows)]
-    return "\n".join(lines) + "\n"
+    return _fill(n_bytes, lambda i: f'{i},Returns at depot {i},"Hi {{{{first_name}}}},\n{body}"\n', "step,subject,body\n")
 
 
-def _jsonl_rows(rows: int) -> str:
+def _jsonl_rows(n_bytes: int) -> str:
     body = "Hi {{first_name}},\n" + PARAGRAPH.strip()
-    return "".join(json.dumps({"step": i, "subject": f"Returns at depot {i}", "body": body}) + "\n" for i in range(rows))
+    return _fill(n_bytes, lambda i: json.dumps({"step": i, "subject": f"Returns at depot {i}", "body": body}) + "\n")
 
 
-def _eml(body: str, subject: str = "Returns at the Leeds depot") -> str:
+def _eml_head(subject: str = "Returns at the Leeds depot") -> str:
     return (
         "From: Sam <sam@example.org>\nTo: Jo <jo@example.com>\n"
-        f"Subject: {subject}\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n{body}"
+        f"Subject: {subject}\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"
     )
 
 
 def _html(n_bytes: int) -> str:
-    paras = "".join(f"<p>Note {i}. {PARAGRAPH.strip()}</p>\n" for i in range(max(1, n_bytes // (len(PARAGRAPH) + 20))))
-    return f"<html><body>\n{paras}</body></html>\n"
+    return _fill(n_bytes, lambda i: f"<p>Note {i}. {PARAGRAPH.strip()}</p>\n", "<html><body>\n", "</body></html>\n")
 
 
 KB = 1024
-#: name -> (extension, generator of the file's text at factor k, the 1x size in words)
+#: The readers' 1x: their 8x is a file at the size limit (2 MB).
+READER_1X = MAX_BYTES // SIZES[-1]
+#: name -> (extension, generator of the file's text at factor k and scale s, the 1x size in words)
 CASES = {
-    "text reader": (".txt", lambda k, s: "Subject: Returns\n\n" + _prose(int(225 * KB * k * s)), "225 KB"),
-    "markdown reader": (".md", lambda k, s: "# Returns\n\n" + _prose(int(225 * KB * k * s)), "225 KB"),
-    "html reader": (".html", lambda k, s: _html(int(225 * KB * k * s)), "225 KB"),
-    "eml reader": (".eml", lambda k, s: _eml(_prose(int(225 * KB * k * s))), "225 KB"),
-    "template reader": (".j2", lambda k, s: "Hi {{ first_name }},\n" + _prose(int(225 * KB * k * s)), "225 KB"),
-    "csv rows": (".csv", lambda k, s: _csv_rows(int(1000 * k * s)), "1k rows"),
-    "jsonl rows": (".jsonl", lambda k, s: _jsonl_rows(int(1000 * k * s)), "1k rows"),
+    "text reader": (".txt", lambda k, s: _prose(int(READER_1X * k * s), "Subject: Returns\n\n"), "250 KB"),
+    "markdown reader": (".md", lambda k, s: _prose(int(READER_1X * k * s), "# Returns\n\n"), "250 KB"),
+    "html reader": (".html", lambda k, s: _html(int(READER_1X * k * s)), "250 KB"),
+    "eml reader": (".eml", lambda k, s: _prose(int(READER_1X * k * s), _eml_head()), "250 KB"),
+    "template reader": (".j2", lambda k, s: _prose(int(READER_1X * k * s), "Hi {{ first_name }},\n"), "250 KB"),
+    "csv rows": (".csv", lambda k, s: _csv_rows(int(READER_1X * k * s)), "250 KB, 900 rows"),
+    "jsonl rows": (".jsonl", lambda k, s: _jsonl_rows(int(READER_1X * k * s)), "250 KB, 800 rows"),
     "csv stray quote per line": (
         ".csv",
         lambda k, s: "subject,body\n" + "".join(f'Hi {i},say "hi\n' for i in range(int(1000 * k * s))),
@@ -81,7 +98,7 @@ CASES = {
     ),
     "eml RFC 2047 subject": (
         ".eml",
-        lambda k, s: _eml("Hello.\n", " ".join(["=?utf-8?q?caf=C3=A9_time?="] * int(3000 * k * s))),
+        lambda k, s: _eml_head(" ".join(["=?utf-8?q?caf=C3=A9_time?="] * int(3000 * k * s))) + "Hello.\n",
         "3k words",
     ),
     "unclosed {{ and {#": (".j2", lambda k, s: "Hi there.\n" + "{{ x {# y ".ljust(10) * int(4000 * k * s), "40 KB"),
