@@ -116,6 +116,7 @@ class Linter:
             from .library import features
 
             res.library = features(analysis)
+        analysis.context.release()  # the rules are done with the Doc: free it before the model's features
         return pipeline.judge(self, analysis, res)
 
     def gate(self, res: FileResult, findings: list[Finding]) -> list[Finding]:

@@ -7,6 +7,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+import numpy
 from spacy.tokens import Doc, Token
 
 from .email import Email
@@ -71,7 +72,7 @@ class Spans:
 @dataclass
 class Context:
     email: Email
-    doc: Doc
+    doc: Doc | None  # None once released
     parts: Parts
     #: Values several checks derive from the same email, computed once (see ``memo``).
     _memo: dict = field(default_factory=dict, repr=False)
@@ -100,8 +101,9 @@ class Context:
         return self.parts.get(scope)
 
     @functools.cached_property
-    def _token_starts(self) -> list[int]:
-        return self.doc.to_array("IDX").tolist() if len(self.doc) else []
+    def _token_starts(self) -> numpy.ndarray:
+        """Each token's character offset (an array: a list of ints is 4 times the size)."""
+        return self.doc.to_array("IDX").astype(numpy.int64)
 
     def _tokens_in_ranges(self, ranges: list[tuple[int, int]]) -> list[Token]:
         """Non-space tokens starting inside any of the ranges, in text order."""
@@ -109,7 +111,7 @@ class Context:
         doc = self.doc
         out: list[Token] = []
         for s, e in sorted(ranges):
-            i, j = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
+            i, j = numpy.searchsorted(starts, (s, e)).tolist()
             out.extend(t for t in doc[i:j] if not t.is_space)
         return out
 
@@ -176,14 +178,28 @@ class Context:
     def metrics(self) -> dict[str, float]:
         return compute_metrics(self)
 
+    def release(self) -> None:
+        """Free the Doc and the lists of its tokens once the rules have run: for a 2 MB email
+        they are over half its memory, and the model's features need only the metrics."""
+        _ = self.metrics
+        for name in _TOKEN_LISTS:
+            self.__dict__.pop(name, None)
+        self.doc = None
+
+
+#: The cached properties that hold spaCy tokens (and so the Doc).
+_TOKEN_LISTS = ("_token_starts", "message_tokens", "words", "specifics")
+
 
 def compute_metrics(ctx: Context) -> dict[str, float]:
     """Figures about the email used by the computed checks and as model features."""
     words = ctx.words
     n_words = len(words)
-    lowers = [t.lower_ for t in ctx.message_tokens]
-    self_count = sum(1 for w in lowers if w in SELF_WORDS)
-    you_count = sum(1 for w in lowers if w in YOU_WORDS)
+    self_count = you_count = 0
+    for t in ctx.message_tokens:
+        low = t.lower_
+        self_count += low in SELF_WORDS
+        you_count += low in YOU_WORDS
     sentences = [s for s in ctx.parts.sentences if ctx.parts.contains("body", s[0]) or ctx.parts.contains("ps", s[0])]
     questions = sum(1 for s, e in sentences if ctx.text[e - 1] == "?")
     exclamations = ctx.text.count("!")

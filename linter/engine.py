@@ -122,9 +122,9 @@ class Engine:
         return analysis
 
     def analyze_many(self, emails: list[Email]) -> Iterator[Analysis]:
-        docs = self.nlp.pipe(e.text for e in emails)
-        for email, doc in zip(emails, docs):
-            yield self.analyze(email, doc)
+        """One analysis at a time; none keeps a reference to a Doc it handed on (see Context.release)."""
+        for email in emails:
+            yield self.analyze(email)
 
     def _raw_hits(self, ctx: Context) -> Iterable[tuple[Rule, Hit]]:
         doc = ctx.doc

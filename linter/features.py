@@ -21,7 +21,7 @@ import bisect
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -98,6 +98,7 @@ def tokenize(email) -> list[Token]:
     folded = _folded(text)
     fields = _field_ranges(email)
     tokens: list[Token] = []
+    words: dict[str, str] = {}  # one string per distinct word, not one per occurrence
     pos = 0
     for s, e, slot in fields + [(len(text), len(text), None)]:
         if s < pos:
@@ -107,26 +108,24 @@ def tokenize(email) -> list[Token]:
             first = text[a]
             if first.isdigit() or first in "$£€":
                 tokens.append(Token(NUMBER_TOKEN, a, b))
-            elif folded is not None:
-                tokens.append(Token(folded[a:b], a, b))
-            else:
-                tokens.append(Token(m.group().lower().replace("’", "'"), a, b))
+                continue
+            word = folded[a:b] if folded is not None else m.group().lower().replace("’", "'")
+            tokens.append(Token(words.setdefault(word, word), a, b))
         if slot is not None:
             tokens.append(Token(f"<{slot}>", s, e))
         pos = e
     return tokens
 
 
-def ngrams(words: list[str] | tuple[str, ...], n_min: int = 1, n_max: int = 2) -> list[str]:
-    """Word n-grams joined by spaces (scikit-learn's order: all unigrams, then bigrams …)."""
-    out: list[str] = []
+def ngrams(words: list[str] | tuple[str, ...], n_min: int = 1, n_max: int = 2) -> Iterator[str]:
+    """Word n-grams joined by spaces (scikit-learn's order: all unigrams, then bigrams …),
+    one at a time: a long email's would otherwise all be in memory at once."""
     n_words = len(words)
     for n in range(n_min, n_max + 1):
         if n == 1:
-            out.extend(words)
+            yield from words
         else:
-            out.extend(" ".join(words[i : i + n]) for i in range(n_words - n + 1))
-    return out
+            yield from (" ".join(words[i : i + n]) for i in range(n_words - n + 1))
 
 
 def gram_spans(tokens: list[Token], gram: str) -> list[tuple[int, int]]:
