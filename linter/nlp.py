@@ -165,7 +165,9 @@ class Pipeline:
         if n == 0:
             return doc
         cols = doc.to_array([IS_PUNCT, ORTH, IDX])
-        closer = numpy.isin(cols[:, 1], self._sentence_end_orths)
+        closer = numpy.zeros(n, dtype=bool)
+        for orth in self._sentence_end_orths:  # numpy.isin sorts copies of the whole column
+            closer |= cols[:, 1] == orth
         words = numpy.flatnonzero(~cols[:, 0].astype(bool) & ~closer)
         closers_before = numpy.cumsum(closer)[words]  # a word is never a closer: these come before it
         after_closer = closers_before > numpy.concatenate(([0], closers_before[:-1]))

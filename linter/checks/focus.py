@@ -221,15 +221,15 @@ def no_specifics(ctx: Context, rule: Rule) -> Iterator[Hit]:
     """
     min_words = int(rule.params.get("min_words", 40))
     prose = _prose_ranges(ctx)
-    words = [t for t in ctx.words if inside(t.idx, prose)]
-    if len(words) < min_words:
+    n_words = sum(1 for t in ctx.words if inside(t.idx, prose))
+    if n_words < min_words:
         return
     if any(inside(t.idx, prose) for t in ctx.specifics):
         return
     first = _opener(ctx)
     if first is None:
         return
-    yield Hit(first[0], first[1], f"{len(words)} words and not one number, name or date the reader could check")
+    yield Hit(first[0], first[1], f"{n_words} words and not one number, name or date the reader could check")
 
 
 _PRODUCT = r"(?:platform|solution|product|software|tool|app|application|system|technology|suite|service|offering|engine|agent|dashboard)s?"

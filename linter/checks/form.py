@@ -227,7 +227,7 @@ def long_email(ctx, rule) -> Iterator[Hit]:
     """More than ``max_words`` words in the message; the finding points at the sentence
     where the limit is passed."""
     limit = int(rule.params.get("max_words", 200))
-    words = [t for t in ctx.words if t.is_alpha or t.like_num]
+    words = ctx.words
     if len(words) <= limit:
         return
     at = words[limit]

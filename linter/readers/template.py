@@ -598,22 +598,29 @@ def _parse_check(source: str, sc: Scan, path: str = "") -> None:
 
 def _dialect_text(source: str, sc: Scan, liquid: bool) -> str:
     """The source with every tag of other dialects blanked out (lines and offsets kept)."""
-    chars = list(source)
-    for t in sc.tags:
-        if liquid:
-            ours = source.startswith(("{{", "{%"), t.start) and not (
-                t.kind == "control" and _statement_words(source[t.start + 2 : t.end - 2])[0] in THEME_TAGS
-            )
-        else:
-            ours = (t.kind in ("comment", "control") and source.startswith(("{%", "{#"), t.start)) or (
-                t.field is not None and t.field.dialect in ("jinja", "hubspot", "handlebars") and source.startswith("{{", t.start)
-                and not t.field.raw[2:].lstrip("-~ ").startswith(("@", "{"))  # Handlebars' {{@index}}, {{{html}}}
-            )
-        if not ours:
-            for i in range(t.start, t.end):
-                if chars[i] != "\n":
-                    chars[i] = " "
-    return "".join(chars)
+    pieces, pos = [], 0
+    for t in sorted((t for t in sc.tags if not _dialects_own(source, t, liquid)), key=lambda t: t.start):
+        s = max(pos, t.start)
+        if s < t.end:
+            pieces += [source[pos:s], _NOT_NEWLINE.sub(" ", source[s : t.end])]
+            pos = t.end
+    pieces.append(source[pos:])
+    return "".join(pieces)
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _dialects_own(source: str, t, liquid: bool) -> bool:
+    """Whether the dialect's parser reads tag ``t`` (the others are blanked out for it)."""
+    if liquid:
+        return source.startswith(("{{", "{%"), t.start) and not (
+            t.kind == "control" and _statement_words(source[t.start + 2 : t.end - 2])[0] in THEME_TAGS
+        )
+    return (t.kind in ("comment", "control") and source.startswith(("{%", "{#"), t.start)) or (
+        t.field is not None and t.field.dialect in ("jinja", "hubspot", "handlebars") and source.startswith("{{", t.start)
+        and not t.field.raw[2:].lstrip("-~ ").startswith(("@", "{"))  # Handlebars' {{@index}}, {{{html}}}
+    )
 
 
 _UNKNOWN_TAG_RE = re.compile(r"Encountered unknown tag '(\w+)'")
