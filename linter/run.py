@@ -11,10 +11,11 @@ byte for byte the same as with one job.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import astuple
@@ -227,25 +228,59 @@ def _pool_context(parent: Linter):
 
 def _lint_in_pool(chunks: list[list[str]], jobs: int, ctx, init_options,
                   advance: Callable[[int], None] | None = None) -> list[list[FileResult]]:
-    """Each file's results, in order.  A worker that dies costs its files an error, not the run;
-    Ctrl-C ends the workers at once (no worker outlives the run)."""
-    out: list[list[FileResult]] = []
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(init_options,))
-    try:
+    """Each file's results, in order.  A worker that dies breaks the pool, and every file
+    not finished then is checked again, one at a time (``_retry_one_by_one``): only the
+    file that killed a worker gets an error.  Ctrl-C ends the workers at once."""
+    out: dict[str, list[FileResult]] = {}
+    unfinished: list[str] = []
+    with _pool(jobs, ctx, init_options) as pool:
         futures = [pool.submit(_lint_chunk, chunk) for chunk in chunks]
         for chunk, future in zip(chunks, futures):
             try:
-                out.extend(_file_from_wire(per_file) for per_file in future.result())
+                out.update(zip(chunk, map(_file_from_wire, future.result())))
             except BrokenProcessPool:
-                out.extend([FileResult(path=p, error=WORKER_DIED, failed=True)] for p in chunk)
+                unfinished.extend(chunk)
+                continue
             if advance is not None:
                 advance(len(chunk))
+    out.update(_retry_one_by_one(unfinished, ctx, init_options, advance))
+    return [out[p] for chunk in chunks for p in chunk]
+
+
+def _retry_one_by_one(paths: list[str], ctx, init_options,
+                      advance: Callable[[int], None] | None) -> Iterator[tuple[str, list[FileResult]]]:
+    """Check ``paths`` one file at a time in a one-worker pool, in order: when the worker
+    dies, the file it was on is the one that killed it (an error), and the files after
+    it go to a fresh pool."""
+    while paths:
+        with _pool(1, ctx, init_options) as pool:
+            futures = [pool.submit(_lint_chunk, [p]) for p in paths]
+            done = 0
+            for path, future in zip(paths, futures):
+                try:
+                    yield path, _file_from_wire(future.result()[0])
+                except BrokenProcessPool:
+                    yield path, [FileResult(path=path, error=WORKER_DIED, failed=True)]
+                    break
+                finally:
+                    done += 1
+                    if advance is not None:
+                        advance(1)
+        paths = paths[done:]
+
+
+@contextlib.contextmanager
+def _pool(jobs: int, ctx, init_options) -> Iterator[ProcessPoolExecutor]:
+    """A pool of worker processes, shut down after use; on Ctrl-C (or any error) its
+    workers are ended at once, so none outlives the run."""
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(init_options,))
+    try:
+        yield pool
     except BaseException:
         _end_workers()
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-    return out
 
 
 WORKER_DIED = "internal error: the worker process checking it stopped (a crash or out of memory)"

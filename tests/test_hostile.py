@@ -301,19 +301,28 @@ def test_an_eml_header_past_the_limit_is_refused_before_parsing():
 
 
 # -- 11. runs and workers -----------------------------------------------------------------------
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_one_crashing_file_is_that_files_error(folder, monkeypatch, jobs):
+def break_txt_reader(monkeypatch, names: tuple[str, ...], fail) -> None:
+    """The .txt reader calls ``fail()`` on the files named ``names`` (forked workers inherit it)."""
     from linter.readers import plain
 
     real = plain.read_text
 
     def flaky(path, text):
-        if path.endswith("boom.txt"):
-            raise KeyError("a bug")
+        if os.path.basename(path) in names:
+            fail()
         return real(path, text)
 
     monkeypatch.setattr(plain, "read_text", flaky)
     monkeypatch.setitem(__import__("linter.readers", fromlist=["_TEXT_READERS"])._TEXT_READERS, ".txt", flaky)
+
+
+def raise_a_bug():
+    raise KeyError("a bug")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_one_crashing_file_is_that_files_error(folder, monkeypatch, jobs):
+    break_txt_reader(monkeypatch, ("boom.txt",), raise_a_bug)
     for i in range(9):
         (folder / f"copy{i}.txt").write_text(DRAFT)
     (folder / "boom.txt").write_text(DRAFT)
@@ -324,6 +333,22 @@ def test_one_crashing_file_is_that_files_error(folder, monkeypatch, jobs):
     }
     assert len(data["files"]) == 11
     assert sum(len(f["findings"]) for f in data["files"]) == 10
+
+
+def test_a_worker_killed_by_a_file_costs_only_that_file(folder, monkeypatch):
+    """A worker process that dies (a segfault, os._exit, the OOM killer) takes down its pool;
+    the files not finished then are checked again, and only the ones that kill a worker fail."""
+    break_txt_reader(monkeypatch, ("boom1.txt", "boom2.txt"), lambda: os._exit(11))
+    for i in range(12):
+        (folder / f"copy{i:02}.txt").write_text(DRAFT)
+    (folder / "boom1.txt").write_text(DRAFT)
+    (folder / "boom2.txt").write_text(DRAFT)
+    status, data, _ = check_json("--select", "T101", "--jobs", "2", str(folder))
+    assert status == 2
+    died = "internal error: the worker process checking it stopped (a crash or out of memory)"
+    assert errors_of(data) == {str(folder / "boom1.txt"): died, str(folder / "boom2.txt"): died}
+    assert [f["path"] for f in data["files"]] == sorted(f["path"] for f in data["files"])
+    assert [len(f["findings"]) for f in data["files"]] == [0, 0] + [1] * 13
 
 
 def test_an_unreadable_folder_is_that_folders_error(folder, monkeypatch):
