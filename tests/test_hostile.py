@@ -610,37 +610,4 @@ def test_a_token_pattern_regex_still_matches_on_re2(tmp_path):
     assert [(f.code, f.line, f.column, f.text) for f in res.findings] == [("G950", 3, 5, "Synergy")]
 
 
-# -- 1, 2. a hostile cache ----------------------------------------------------------------------------
-def _old_cache_name() -> str:
-    """Where the removed regex cache kept this Python's programs (its very name, so a file
-    planted there would have been read)."""
-    import hashlib
-    import sys
-
-    import _sre  # only to name the old file; stoplint itself no longer reads it
-
-    build = f"{sys.version}|{_sre.MAGIC}|{_sre.CODESIZE}|{_sre.MAXREPEAT}"
-    return f"regex-{sys.implementation.cache_tag}-{hashlib.sha256(build.encode()).hexdigest()[:16]}.json"
-
-
-@pytest.mark.parametrize("plant", ["crafted", "fifo", "dev-zero"])
-def test_what_sits_at_the_old_cache_path_changes_nothing(tmp_path, plant):
-    import subprocess
-    import sys
-
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    target = cache / _old_cache_name()
-    if plant == "crafted":  # every program wrapped as (?!)(?:...) once turned the gate off
-        target.write_text('{"patterns": {"\\\\bquick\\\\b": [[1, 2, 3], 0, 0]}}')
-    elif plant == "fifo":
-        os.mkfifo(target)
-    else:
-        target.symlink_to("/dev/zero")
-    draft = tmp_path / "draft.txt"
-    draft.write_text(DRAFT)
-    env = {**os.environ, "STOPLINT_CACHE_DIR": str(cache)}
-    proc = subprocess.run([sys.executable, "-m", "linter", "check", "--no-model", "--select", "T101", str(draft)],
-                          capture_output=True, text=True, env=env, timeout=120)
-    assert (proc.returncode, proc.stderr) == (1, "")
-    assert proc.stdout.startswith(f"{draft}:5:1: T101 warning")
+# -- 1, 2. a hostile cache: tests/test_no_cache.py ------------------------------------------

@@ -48,9 +48,27 @@ def test_bar_on_a_terminal_only(many):
     status, err = _run(many, tty=True)
     assert status == 0
     assert "Checking" in err and "201/201" in err
-
-    for args, env in (((), {"CI": "true"}), (("--quiet",), {})):
-        status, err = _run(many, *args, tty=True, env=env)
-        assert (status, err) == (0, "")
     status, err = _run(many, tty=False)
     assert (status, err) == (0, "")
+
+
+class _Terminal:
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("n_files", "quiet", "ci", "shown"), [
+    (201, False, None, True),
+    (200, False, None, False),  # "more than about 200 files"
+    (201, True, None, False),
+    (201, False, "true", False),
+])
+def test_no_bar_in_ci_with_quiet_or_for_few_files_even_at_a_terminal(monkeypatch, n_files, quiet, ci, shown):
+    from linter import progress
+
+    monkeypatch.setattr(progress.sys, "stderr", _Terminal())
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+    assert progress.wanted(n_files, quiet) is shown
