@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import ahocorasick
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from . import limits
+from .budget import clocked, within_budget
 from .checks import CHECKS, Hit, folds_to_lower
 from .context import Context
 from .email import Email
@@ -35,6 +37,8 @@ class Finding:
     suggestion: str
     src_start: int = 0
     src_end: int = 0
+    #: The rule ran past its time budget on this email: a finding about the check, not the text.
+    out_of_time: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -74,6 +78,7 @@ class Engine:
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.phrases_cased = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.tokens = Matcher(nlp.vocab, validate=True)
+        self.team_tokens: list[tuple[Rule, Matcher]] = []  # one each: a budget is per rule
         self.regexes: list[_RegexRule] = []
         self.checks: list[Rule] = []
         self.unless = {r.code: r.unless for r in rules if r.unless}  # compiled on first use
@@ -82,17 +87,27 @@ class Engine:
                 target = self.phrases_cased if rule.case_sensitive else self.phrases
                 target.add(rule.code, [nlp.tokenize(p) for p in rule.phrases])
             elif rule.patterns is not None:
-                try:
-                    self.tokens.add(rule.code, rule.patterns if rule.builtin else _team_token_patterns(rule.patterns))
-                except (ValueError, KeyError, TypeError) as exc:
-                    first = str(exc).strip().splitlines()
-                    detail = next((x for x in first if x.strip()), "bad token pattern")
-                    raise RuleError(f"{rule.origin}: rule {rule.code}: wrong pattern shape ({detail[:160]})") from None
+                self._add_token_rule(rule)
             elif rule.regex is not None:
                 self.regexes.append(_RegexRule(rule))
             elif rule.check is not None:
                 self.checks.append(rule)
         self._index_needles()
+
+    def _add_token_rule(self, rule: Rule) -> None:
+        """A built-in rule's token patterns join the shared matcher; a team rule's get a
+        matcher of their own, with the clock in every pattern (see linter.budget)."""
+        try:
+            if rule.builtin:
+                self.tokens.add(rule.code, rule.patterns)
+            else:
+                matcher = Matcher(self.nlp.vocab, validate=True)
+                matcher.add(rule.code, clocked(_team_token_patterns(rule.patterns)))
+                self.team_tokens.append((rule, matcher))
+        except (ValueError, KeyError, TypeError) as exc:
+            first = str(exc).strip().splitlines()
+            detail = next((x for x in first if x.strip()), "bad token pattern")
+            raise RuleError(f"{rule.origin}: rule {rule.code}: wrong pattern shape ({detail[:160]})") from None
 
     # -- running -------------------------------------------------------------
     def _index_needles(self) -> None:
@@ -115,8 +130,10 @@ class Engine:
             doc = self.nlp(email.text)
         ctx = Context(email=email, doc=doc, parts=find_parts(email, doc))
         analysis = Analysis(email=email, context=ctx)
-        raw: list[tuple[Rule, Hit]] = list(self._raw_hits(ctx))
+        raw, late = self._raw_hits(ctx)
         analysis.findings = self._to_findings(ctx, raw)
+        if late:
+            analysis.findings = sorted(analysis.findings + [out_of_time(email, r) for r in late], key=lambda f: f.sort_key)
         for f in analysis.findings:
             analysis.hits_by_code[f.code] = analysis.hits_by_code.get(f.code, 0) + 1
         return analysis
@@ -126,41 +143,59 @@ class Engine:
         for email in emails:
             yield self.analyze(email)
 
-    def _raw_hits(self, ctx: Context) -> Iterable[tuple[Rule, Hit]]:
+    def _raw_hits(self, ctx: Context) -> tuple[list[tuple[Rule, Hit]], list[Rule]]:
+        """Every rule's hits, and the rules that ran past their time budget on this email
+        (whose hits are dropped).  The shared matchers run whole: phrase matching is
+        linear, and the built-in token patterns are ours."""
         doc = ctx.doc
-        by_code = self.by_code
-        vocab_strings = self.nlp.vocab.strings
-        for matcher in (self.phrases, self.phrases_cased, self.tokens):
-            if len(matcher) == 0:
-                continue
-            for match_id, start, end in matcher(doc):
-                rule = by_code[vocab_strings[match_id]]
-                span = doc[start:end]
-                yield rule, Hit(span.start_char, span.end_char)
-        text = ctx.text
+        raw = [(rule, hit) for matcher in (self.phrases, self.phrases_cased, self.tokens)
+               for rule, hit in self._matches(matcher, doc)]
+        late = []
+        for rule, hits in self._budgeted(ctx):
+            found = within_budget(hits)
+            if found is None:
+                late.append(rule)
+            else:
+                raw.extend((rule, hit) for hit in found)
+        return raw, late
+
+    def _matches(self, matcher, doc: Doc) -> Iterator[tuple[Rule, Hit]]:
+        if len(matcher) == 0:
+            return
+        strings = self.nlp.vocab.strings
+        for match_id, start, end in matcher(doc):
+            span = doc[start:end]
+            yield self.by_code[strings[match_id]], Hit(span.start_char, span.end_char)
+
+    def _budgeted(self, ctx: Context) -> Iterator[tuple[Rule, Iterator[Hit]]]:
+        """Each rule that runs under a time budget, with its hits (not found until asked for)."""
+        for rule, matcher in self.team_tokens:
+            yield rule, (hit for _, hit in self._matches(matcher, ctx.doc))
         lowered = ctx.lowered
         finder = self.needle_finder
         present = {i for _, i in finder.iter(lowered)} if finder is not None and lowered is not None else set()
         for entry in self.regexes:
-            rule = entry.rule
-            haystack = text
-            if entry.lowered:
-                if lowered is not None:
-                    if entry.needle_ids is not None and entry.needle_ids.isdisjoint(present):
-                        continue  # every match contains one of these words; none is here
-                    haystack = lowered
-                    pattern = entry.pattern or entry.compile()
-                else:  # rare: fall back to the case-insensitive pattern (re caches it)
-                    pattern = _compile(rule, rule.regex, re.I | re.M)
-            else:
-                pattern = entry.pattern or entry.compile()
-            for s, e in ctx.parts.get(rule.scope):
-                for ms, me in _match_spans(pattern, haystack, s, e, rule.builtin):
-                    if me > ms:
-                        yield rule, Hit(ms, me)
+            if entry.lowered and lowered is not None and entry.needle_ids is not None and entry.needle_ids.isdisjoint(present):
+                continue  # every match contains one of these words; none is here
+            yield entry.rule, self._regex_hits(ctx, entry)
         for rule in self.checks:
-            for hit in CHECKS[rule.check](ctx, rule):
-                yield rule, hit  # a negative hit is a reader's finding, in source offsets
+            yield rule, iter(CHECKS[rule.check](ctx, rule))  # a negative hit is a reader's finding, in source offsets
+
+    @staticmethod
+    def _regex_hits(ctx: Context, entry: "_RegexRule") -> Iterator[Hit]:
+        rule = entry.rule
+        haystack = ctx.text
+        if entry.lowered and ctx.lowered is not None:
+            haystack = ctx.lowered
+            pattern = entry.pattern or entry.compile()
+        elif entry.lowered:  # rare: fall back to the case-insensitive pattern (re caches it)
+            pattern = _compile(rule, rule.regex, re.I | re.M)
+        else:
+            pattern = entry.pattern or entry.compile()
+        for s, e in ctx.parts.get(rule.scope):
+            for ms, me in _match_spans(pattern, haystack, s, e, rule.builtin):
+                if me > ms:
+                    yield Hit(ms, me)
 
     def _excused(self, ctx: Context, code: str, hit: Hit, memo: dict[tuple[str, int, int], bool]) -> bool:
         """Does the rule's ``unless`` match the hit's sentence?  Once per sentence, not per hit."""
@@ -214,6 +249,40 @@ class Engine:
             )
         findings.sort(key=lambda f: f.sort_key)
         return findings
+
+
+def out_of_time(email: Email, rule: Rule) -> Finding:
+    """The one finding of a rule that ran past its time budget on this email."""
+    return first_line_finding(
+        email, rule, Severity.ERROR,
+        f"Not checked: this rule ran out of time on this email (the limit is {limits.RULE_SECONDS:g} s a rule)",
+        "split the email into shorter ones, or give the rule a simpler pattern in its pack",
+        out_of_time=True,
+    )
+
+
+def first_line_finding(email: Email, rule: Rule, severity: Severity, message: str, suggestion: str,
+                       out_of_time: bool = False) -> Finding:
+    """A finding about the email as a whole, over its first line (a sequence row's own line)."""
+    start, _end = email.extent()
+    line, col = email.line_col(start)
+    text = email.source_line(line)
+    line_start = start - col + 1
+    return Finding(
+        code=rule.code,
+        family=rule.family,
+        severity=severity,
+        message=message,
+        line=line,
+        column=1,
+        end_line=line,
+        end_column=len(text) + 1,
+        text=text,
+        suggestion=suggestion,
+        src_start=line_start,
+        src_end=line_start + len(text),
+        out_of_time=out_of_time,
+    )
 
 
 def regex_mode(rule: Rule) -> tuple[int, bool]:

@@ -207,8 +207,10 @@ def sign(name: str) -> int:
 
 
 def is_evidence(finding) -> bool:
-    """Whether a built-in rule's finding is STOP evidence (not a template defect)."""
-    return finding.family in EVIDENCE_FAMILIES and not finding.code.startswith(Family.MERGE_FIELD.letter)
+    """Whether a built-in rule's finding is STOP evidence (not a template defect, nor a
+    rule that ran out of time)."""
+    return (finding.family in EVIDENCE_FAMILIES and not finding.code.startswith(Family.MERGE_FIELD.letter)
+            and not finding.out_of_time)
 
 
 def rule_features(evidence: list) -> dict[str, float]:

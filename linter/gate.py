@@ -8,7 +8,7 @@ why the file failed, and GitHub annotates it.
 from __future__ import annotations
 
 from .email import Email
-from .engine import Finding
+from .engine import Finding, first_line_finding
 from .rulepack import Rule
 from .suppress import META_RULES as SUPPRESSION_RULES
 from .taxonomy import Family, Severity
@@ -40,21 +40,5 @@ META_RULES: dict[str, Rule] = {**SUPPRESSION_RULES, SCORE_CODE: SCORE_RULE}
 
 def score_finding(email: Email, score: int, limit: int) -> Finding:
     """``Q990`` on the first line of the email (a sequence row's own line), naming the score and the limit."""
-    start, _end = email.extent()
-    line, _col = email.line_col(start)
-    text = email.source_line(line)
-    line_start = start - _col + 1
-    return Finding(
-        code=SCORE_CODE,
-        family=SCORE_RULE.family,
-        severity=SCORE_RULE.severity,
-        message=f"STOP score {score}/100 is above the limit of {limit} (max-score)",
-        line=line,
-        column=1,
-        end_line=line,
-        end_column=len(text) + 1,
-        text=text,
-        suggestion=SCORE_RULE.instead,
-        src_start=line_start,
-        src_end=line_start + len(text),
-    )
+    return first_line_finding(email, SCORE_RULE, SCORE_RULE.severity,
+                              f"STOP score {score}/100 is above the limit of {limit} (max-score)", SCORE_RULE.instead)

@@ -20,4 +20,10 @@ MAX_HEADER = 8_192
 MAX_TAGS = 20_000
 #: Bytes of standard input read at a time.
 STDIN_CHUNK = 1 << 16
+#: Seconds one rule may run on one email (the slowest built-in rule takes about 1 s on
+#: a 2 MB email).  Past it the rule stops and reports one error-level finding on that
+#: email instead of its hits: a slow team pattern is a finding, never a hang.  The
+#: clock is read between matches and, in team token patterns, at every token (see
+#: linter/budget.py).
+RULE_SECONDS = 10.0
 

@@ -610,4 +610,51 @@ def test_a_token_pattern_regex_still_matches_on_re2(tmp_path):
     assert [(f.code, f.line, f.column, f.text) for f in res.findings] == [("G950", 3, 5, "Synergy")]
 
 
+# -- the time budget per rule per email -----------------------------------------------------------
+OUT_OF_TIME = "Not checked: this rule ran out of time on this email (the limit is 0.3 s a rule)"
+#: A token pattern whose matching is quadratic in the text: every "our" opens a match
+#: that the wildcard keeps alive to the end (about 90 s on 256 KB without a budget).
+SLOW_PATTERN = "patterns: [[{LOWER: our}, {OP: '*'}, {LOWER: synergy}]]"
+
+
+def test_a_slow_team_token_pattern_stops_at_its_budget_with_a_finding(tmp_path, monkeypatch):
+    import time
+
+    from linter import limits
+
+    monkeypatch.setattr(limits, "RULE_SECONDS", 0.3)
+    linter = team_linter(tmp_path, SLOW_PATTERN)
+    (res,) = linter.lint_text("Subject: Depot\n\nOur plan and our synergy.\n", "ok.txt")
+    assert [(f.code, f.line, f.text) for f in res.findings] == [("G950", 3, "Our plan and our synergy")]
+    started = time.monotonic()
+    (res,) = linter.lint_text("Subject: Depot\n\n" + "Our plan works. " * 16_000, "slow.txt")
+    assert time.monotonic() - started < 15  # stopped inside spaCy's matcher, not after it
+    assert [(f.code, f.severity, f.line, f.column, f.message) for f in res.findings] == [
+        ("G950", "error", 1, 1, OUT_OF_TIME)
+    ]
+    assert res.score == 0  # a rule that could not finish says nothing about the email
+
+
+def test_a_check_that_never_ends_is_stopped_between_its_hits(tmp_path, monkeypatch):
+    from linter import limits
+    from linter.checks import CHECKS, Hit
+
+    def endless(ctx, rule):
+        while True:
+            yield Hit(0, 1)
+
+    monkeypatch.setattr(limits, "RULE_SECONDS", 0.3)
+    monkeypatch.setitem(CHECKS, "long_subject", endless)
+    folder = tmp_path / "team"
+    folder.mkdir()
+    (folder / "pack.yml").write_text(PACK.replace("phrases: [synergy]", "check: long_subject"))
+    (tmp_path / "cfg.toml").write_text(f'rules = ["{folder}"]\n')
+    (tmp_path / "draft.txt").write_text(DRAFT)
+    status, out, _ = run("check", "--no-model", "--config", str(tmp_path / "cfg.toml"), "--select", "G950,T101",
+                         str(tmp_path / "draft.txt"))
+    assert status == 1
+    assert f"draft.txt:1:1: G950 error {OUT_OF_TIME}" in out
+    assert "draft.txt:5:1: T101" in out  # the other rules still ran
+
+
 # -- 1, 2. a hostile cache: tests/test_no_cache.py ------------------------------------------
