@@ -179,7 +179,7 @@ class Engine:
                 continue  # every match contains one of these words; none is here
             yield entry.rule, self._regex_hits(ctx, entry)
         for rule in self.checks:
-            yield rule, iter(CHECKS[rule.check](ctx, rule))  # a negative hit is a reader's finding, in source offsets
+            yield rule, _check_hits(ctx, rule)
 
     @staticmethod
     def _regex_hits(ctx: Context, entry: "_RegexRule") -> Iterator[Hit]:
@@ -323,6 +323,13 @@ def _compile(rule: Rule, pattern: str, flags: int):
     from .team_regex import compile_team
 
     return compile_team(pattern, flags)
+
+
+def _check_hits(ctx: Context, rule: Rule) -> Iterator[Hit]:
+    """A check's hits, the check called only when the first is asked for (so under the
+    budget's clock, also for a check that returns a list).  A negative hit is a reader's
+    finding, in source offsets."""
+    yield from CHECKS[rule.check](ctx, rule)
 
 
 def _match_spans(pattern, text: str, start: int, end: int, builtin: bool) -> Iterator[tuple[int, int]]:

@@ -635,16 +635,28 @@ def test_a_slow_team_token_pattern_stops_at_its_budget_with_a_finding(tmp_path, 
     assert res.score == 0  # a rule that could not finish says nothing about the email
 
 
-def test_a_check_that_never_ends_is_stopped_between_its_hits(tmp_path, monkeypatch):
-    from linter import limits
-    from linter.checks import CHECKS, Hit
+def endless(ctx, rule):
+    from linter.checks import Hit
 
-    def endless(ctx, rule):
-        while True:
-            yield Hit(0, 1)
+    while True:
+        yield Hit(0, 1)
+
+
+def slow_list(ctx, rule):
+    import time
+
+    time.sleep(0.5)
+    return []
+
+
+@pytest.mark.parametrize("check", [endless, slow_list])
+def test_a_slow_check_is_stopped_by_its_budget(tmp_path, monkeypatch, check):
+    """An endless generator stops between its hits; a check that returns a list is timed too."""
+    from linter import limits
+    from linter.checks import CHECKS
 
     monkeypatch.setattr(limits, "RULE_SECONDS", 0.3)
-    monkeypatch.setitem(CHECKS, "long_subject", endless)
+    monkeypatch.setitem(CHECKS, "long_subject", check)
     folder = tmp_path / "team"
     folder.mkdir()
     (folder / "pack.yml").write_text(PACK.replace("phrases: [synergy]", "check: long_subject"))
