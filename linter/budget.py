@@ -10,6 +10,7 @@ is sent, in the parent or in a worker.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable
 from typing import TypeVar
@@ -28,7 +29,9 @@ class OutOfTime(Exception):
     """The running rule has used up its budget on this email."""
 
 
-class _Clock:
+class _Clock(threading.local):
+    """The running rule's deadline, per thread (a Linter may be used from several)."""
+
     deadline: float | None = None  # only while a rule runs under a budget
 
     def check(self, token: Token | None = None) -> int:
