@@ -47,19 +47,33 @@ def features(analysis) -> dict:
     taken = {r[0] for _, r in picked}
     picked += [("proof", r) for r in parts.body_sentences if r[0] not in taken and PROOF_RE.search(text, *r)]
     sentences = [_sentence(email, kind, s, e) for kind, (s, e) in picked]
-    words = ctx.words  # merge fields read as the same stand-in in every template
+    words = _word_columns(ctx)  # merge fields read as the same stand-in in every template
     in_fields = sum(len(text[f.text_start : f.text_end].split()) for f in email.fields if f.text_start >= 0)
     research = sum(1 for f in email.fields if f.slot == "research")
     anchor = parts.body_sentences[0] if parts.body_sentences else (parts.sentences[0] if parts.sentences else (0, 0))
     return {
         "sentences": [x for x in sentences if x is not None],
-        "shingles": shingles([t.lower for t in words]),
-        "content": sorted({t.lower_ for t in words if t.is_alpha and not t.is_stop and len(t) > 2} - _stand_ins(email)),
+        "shingles": shingles(words[:, 0].tolist()),
+        "content": sorted(_content_words(ctx.doc.vocab.strings, words) - _stand_ins(email)),
         "fixed_words": max(0, len(words) - in_fields),
         "research_slots": research,
         "template": email.is_template,
         "anchor": [*_where(email, *anchor), " ".join(text[anchor[0] : anchor[1]].split())[:120]],
     }
+
+
+def _word_columns(ctx):
+    """The message's words as rows of (lower-case string id, is alpha, is stop, length),
+    read in one call rather than a spaCy Token object per word."""
+    from spacy.attrs import IS_ALPHA, IS_STOP, LENGTH, LOWER
+
+    return ctx.doc.to_array([LOWER, IS_ALPHA, IS_STOP, LENGTH])[ctx.words.ids]
+
+
+def _content_words(strings, words) -> set[str]:
+    """The distinct lower-case words of over two letters that are not stop words."""
+    keep = (words[:, 1] == 1) & (words[:, 2] == 0) & (words[:, 3] > 2)
+    return {strings[int(i)] for i in set(words[keep, 0].tolist())}
 
 
 def shingles(word_ids: list[int]) -> list[int]:
