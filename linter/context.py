@@ -198,22 +198,36 @@ _IDX, _SPACE, _WORD = 0, 1, 2
 
 
 class DocTokens(Sequence):
-    """Some of a Doc's tokens, held by index: a spaCy Token object is made only while it
-    is looked at (a list of them took 80 bytes a token, 35 MB on a 2 MB email)."""
+    """Some of a Doc's tokens, held by index: on a long email a spaCy Token object is
+    made only while it is looked at (a list of them took 80 bytes a token, 35 MB on a
+    2 MB email).  Up to ``KEEP`` tokens, the objects made on the first pass are kept,
+    as the checks, metrics and features each walk the same tokens again."""
 
     _BATCH = 4096  # indices turned into Python ints at a time
+    KEEP = 20_000  # tokens (about 1.6 MB of Token objects)
 
     def __init__(self, doc: Doc, ids: numpy.ndarray) -> None:
         self.doc = doc
         self.ids = ids
+        self._kept: list[Token] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def __getitem__(self, k: int) -> Token:
+        if self._kept is not None:
+            return self._kept[k]
         return self.doc[int(self.ids[k])]
 
     def __iter__(self) -> Iterator[Token]:
+        if self._kept is None and len(self.ids) <= self.KEEP:
+            doc = self.doc
+            self._kept = [doc[i] for i in self.ids.tolist()]
+        if self._kept is not None:
+            return iter(self._kept)
+        return self._batched()
+
+    def _batched(self) -> Iterator[Token]:
         doc, ids = self.doc, self.ids
         for b in range(0, len(ids), self._BATCH):
             for i in ids[b : b + self._BATCH].tolist():

@@ -165,9 +165,10 @@ class Pipeline:
         if n == 0:
             return doc
         cols = doc.to_array([IS_PUNCT, ORTH, IDX])
-        closer = numpy.zeros(n, dtype=bool)
-        for orth in self._sentence_end_orths:  # numpy.isin sorts copies of the whole column
-            closer |= cols[:, 1] == orth
+        # A closer is one of the sorted end characters: one binary search per token (numpy.isin
+        # sorts copies of the whole column; a comparison per end character is ~60 passes).
+        ends, orths = self._sentence_end_orths, cols[:, 1]
+        closer = ends[numpy.searchsorted(ends, orths).clip(max=len(ends) - 1)] == orths
         words = numpy.flatnonzero(~cols[:, 0].astype(bool) & ~closer)
         closers_before = numpy.cumsum(closer)[words]  # a word is never a closer: these come before it
         after_closer = closers_before > numpy.concatenate(([0], closers_before[:-1]))
