@@ -19,7 +19,6 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Iterator
 
 import numpy
 from spacy.attrs import IDX, IS_PUNCT, ORTH, SENT_START
@@ -181,10 +180,6 @@ class Pipeline:
 
     def __call__(self, text: str) -> Doc:
         return self._annotate(self.tokenize(text), text)
-
-    def pipe(self, texts: Iterable[str]) -> Iterator[Doc]:
-        for text in texts:
-            yield self(text)
 
 
 @functools.cache

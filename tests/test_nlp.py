@@ -61,13 +61,6 @@ def test_tokens_and_sentences_equal_spacy_blank(reference, seed):
         assert shape(ours(text)) == shape(want), text[:80]
 
 
-def test_pipe_equals_one_by_one(reference):
-    corpus = texts()[:200]
-    ours = Pipeline()
-    piped = [shape(d) for d in ours.pipe(corpus)]
-    assert piped == [shape(line_breaks(reference(t))) for t in corpus]
-
-
 def test_exceptions_wait_until_a_text_needs_them():
     ours = Pipeline()
     before = len(ours.tokenizer.rules)
