@@ -114,7 +114,7 @@ class Email:
 
     def __post_init__(self) -> None:
         self._seg_starts = [s.text_start for s in self.segments]
-        self._line_starts = _line_starts(self.source)
+        self._line_starts = line_starts(self.source)
 
     # -- mapping -----------------------------------------------------------------
     def src_offset(self, text_offset: int, end: bool = False) -> int:
@@ -250,8 +250,9 @@ class SourceMap:
 
 
 @functools.lru_cache(maxsize=2)
-def _line_starts(source: str) -> list[int]:
-    """Offsets where lines start; computed once per source (every row of a sequence file shares it)."""
+def line_starts(source: str) -> list[int]:
+    """Offsets where lines start; computed once per source (every row of a sequence file
+    shares it).  The list is shared: never change it."""
     starts = [0]
     find = source.find
     i = find("\n")

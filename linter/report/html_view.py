@@ -12,10 +12,9 @@ the margin beside its lines, so the family colours under it stay visible.
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 
-from ..email import Email
+from ..email import Email, line_starts
 from ..gate import SCORE_CODE
 from ..taxonomy import Severity
 
@@ -53,7 +52,7 @@ def _text_view(email: Email, findings: list) -> View:
     display, at = _with_tags(email)
     text = display.rstrip()
     numbers = [email.line_col(email.src_offset(t))[0] if email.text[t : t + 1] not in ("\n", "") else None
-               for t in _line_starts(email.text)]  # a blank line between paragraphs has no line of its own
+               for t in line_starts(email.text)]  # a blank line between paragraphs has no line of its own
     spans = []
     for f in findings:
         s, e = email.text_span(f.src_start, f.src_end)
@@ -91,15 +90,11 @@ def _with_tags(email: Email):
     return "".join(parts), at
 
 
-def _line_starts(text: str) -> list[int]:
-    return [0] + [m.end() for m in re.finditer("\n", text)]
-
-
 # -- layout -----------------------------------------------------------------------
 def layout(v: View, findings: list) -> tuple[list[dict], list[dict], int]:
     """(lines, bars, lanes): each line ``{"n", "pieces"}``; each bar a margin stripe
     ``{"row", "end", "lane", ...}`` (grid rows, 1-based, end exclusive); the number of lanes."""
-    starts = _line_starts(v.text)
+    starts = line_starts(v.text)
     n = len(v.text)
     narrow, wide = [], []
     for i, (s, e) in enumerate(v.spans):
@@ -154,7 +149,7 @@ def source_lines(text: str, spans: list[tuple[int, int, int]], findings: list) -
     cuts = {0, n}
     for _, s, e in spans:
         cuts.update((s, e))
-    for start in _line_starts(text)[1:]:
+    for start in line_starts(text)[1:]:
         cuts.update((start - 1, start))
     points = sorted(cuts)
     pins: dict[int, list[int]] = {}
