@@ -194,7 +194,7 @@ def table(result: dict, repeats: int, folds: int, public: str) -> str:
     lines = [f"{public}: {repeats} grouped splits × {folds} folds, nested (every choice inside the training folds);",
              "mean ± sd over the splits",
              "",
-             f"| scorer | stop ROC AUC | Spearman(score, 5 − quality) | good emails warned (M aside) |",
+             "| scorer | stop ROC AUC | Spearman(score, 5 − quality) | good emails warned (M aside) |",
              "|---|---|---|---|"]
     for key, title in SCORERS:
         figs = result["splits"][key]

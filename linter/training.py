@@ -30,7 +30,6 @@ the same files gives the same bytes.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import math
 from collections.abc import Sequence

@@ -9,7 +9,6 @@ every finding lies inside its file; a second run equals the first; --jobs 1 equa
 """
 
 import json
-import os
 import tempfile
 from pathlib import Path
 

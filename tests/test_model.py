@@ -280,7 +280,7 @@ Tom
 def test_a_merge_field_defect_is_shown_but_never_stop_evidence(tmp_path):
     """`[First Name]` left in a .txt file is an M101 error the writer sees; the STOP
     score does not count it, with or without the model."""
-    from linter import Linter, Options, features
+    from linter import Linter, Options
 
     left, filled = tmp_path / "left.txt", tmp_path / "filled.txt"
     left.write_text(FILLED.format(name="[First Name]"), encoding="utf-8")
